@@ -1,0 +1,114 @@
+//! Reading guide files from disk: finding them and parsing each with the core.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use waymark::guide::Guide;
+use waymark::validate::{parse_guide, validate_catalog, Problem};
+
+/// The file name that holds the exported JSON Schema beside the guides, not a guide.
+const SCHEMA_FILE: &str = "schema.json";
+
+/// An I/O failure, naming the path it happened on.
+#[derive(Debug)]
+pub struct ReadError {
+    pub path: PathBuf,
+    pub error: io::Error,
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot read {}: {}", self.path.display(), self.error)
+    }
+}
+
+/// The guide files named by `paths`, in a stable order: a file as given, a folder
+/// searched recursively for `*.json` other than `schema.json`.
+pub fn find_guide_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ReadError> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|error| ReadError {
+            path: path.clone(),
+            error,
+        })?;
+        if meta.is_dir() {
+            let start = files.len();
+            walk(path, &mut files)?;
+            files[start..].sort();
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), ReadError> {
+    let failed = |error| ReadError {
+        path: dir.to_owned(),
+        error,
+    };
+    for entry in std::fs::read_dir(dir).map_err(failed)? {
+        let path = entry.map_err(failed)?.path();
+        if path.is_dir() {
+            walk(&path, files)?;
+        } else if path.extension().is_some_and(|ext| ext == "json")
+            && path.file_name().is_some_and(|name| name != SCHEMA_FILE)
+        {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// What checking a set of guide files found.
+pub struct Checked {
+    /// The guides that passed every check, with their files.
+    pub valid: Vec<(PathBuf, Guide)>,
+    /// Every problem, with the file it is in, in file order.
+    pub problems: Vec<(PathBuf, Problem)>,
+    /// How many files were checked.
+    pub files: usize,
+}
+
+/// Parses and validates each file on its own, then the guides that parsed as a
+/// catalog (duplicate ids, checklists naming missing guides).
+pub fn check_files(files: &[PathBuf]) -> Result<Checked, ReadError> {
+    let mut parsed: Vec<(PathBuf, Guide)> = Vec::new();
+    let mut problems: Vec<(PathBuf, Problem)> = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(file).map_err(|error| ReadError {
+            path: file.clone(),
+            error,
+        })?;
+        match parse_guide(&text) {
+            Ok(guide) => parsed.push((file.clone(), guide)),
+            Err(found) => problems.extend(found.into_iter().map(|p| (file.clone(), p))),
+        }
+    }
+
+    let guides: Vec<Guide> = parsed.iter().map(|(_, guide)| guide.clone()).collect();
+    let mut faulty = vec![false; parsed.len()];
+    for (index, problem) in validate_catalog(&guides) {
+        match parsed.get(index) {
+            Some((file, _)) => {
+                faulty[index] = true;
+                problems.push((file.clone(), problem));
+            }
+            // The core promises an index into the slice; keep the problem regardless.
+            None => problems.push((PathBuf::from("<catalog>"), problem)),
+        }
+    }
+    // Keep problems grouped by file, in the order the files were given.
+    problems.sort_by_key(|(file, _)| files.iter().position(|f| f == file));
+
+    let valid = parsed
+        .into_iter()
+        .zip(faulty)
+        .filter_map(|(entry, bad)| (!bad).then_some(entry))
+        .collect();
+    Ok(Checked {
+        valid,
+        problems,
+        files: files.len(),
+    })
+}

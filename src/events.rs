@@ -1,0 +1,67 @@
+//! Analytics events: what the engine reports about every transition.
+//!
+//! Owns the event vocabulary and its wire shape. The engine creates events as
+//! `Effect::Emit`; the runtime batches and sends them; the server stores them and
+//! `metrics` (a later module) turns them into deflection figures. Each event carries a
+//! client-made id (`session.sequence`) so the server can drop duplicates.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Millis;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    RunStarted,
+    /// A run picked up again on a later page or visit.
+    RunResumed,
+    StepShown,
+    StepCompleted,
+    /// The step's target never appeared and the step says `on_missing: skip`.
+    StepSkipped,
+    StepBack,
+    RunCompleted,
+    RunDismissed,
+    StuckDetected,
+    HelpOffered,
+    HelpChoice,
+    TicketFiled,
+    TipShown,
+    ChecklistItemDone,
+    LauncherOpened,
+}
+
+/// How a run began; help-session metrics depend on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trigger {
+    /// The guide started by itself on a matching page.
+    Auto,
+    /// The user picked it in the launcher.
+    Launcher,
+    /// The user clicked the guide's `on_click` element.
+    Click,
+    /// The host app called `start(id)`.
+    Api,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnalyticsEvent {
+    /// Unique per event: the engine's session id and a sequence number.
+    pub id: String,
+    pub at: Millis,
+    pub kind: EventKind,
+    /// Guide id; empty for events not about one guide (launcher opened).
+    pub guide: String,
+    pub version: u32,
+    /// The run the event belongs to, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_index: Option<usize>,
+    /// Kind-specific detail: the trigger of a run, the stuck reason, the help choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}

@@ -1,0 +1,57 @@
+//! A user's progress through one guide version: what is persisted between pages.
+//!
+//! Owns the record's shape only. The runtime keeps it in localStorage under a key of
+//! app, user, guide id and version (see [`Progress::storage_key`]); the engine reads it
+//! to resume multi-page tours and to apply frequency, and asks for it to be saved with
+//! `Effect::Persist`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Millis;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// Started and neither finished nor dismissed: resumable.
+    Active,
+    Completed,
+    Dismissed,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub guide: String,
+    pub version: u32,
+    /// Index of the current (or last) step.
+    pub step: usize,
+    pub status: RunStatus,
+    /// The run this record belongs to; analytics events carry it too.
+    pub run: String,
+    pub started_at: Millis,
+    pub updated_at: Millis,
+    /// How many runs were started and completed, across sessions.
+    pub runs: u32,
+    pub completions: u32,
+}
+
+impl Progress {
+    /// A fresh record for a run that starts now.
+    pub fn new(guide: &str, version: u32, now: Millis) -> Progress {
+        Progress {
+            guide: guide.to_owned(),
+            version,
+            step: 0,
+            status: RunStatus::Active,
+            run: String::new(),
+            started_at: now,
+            updated_at: now,
+            runs: 1,
+            completions: 0,
+        }
+    }
+
+    /// The localStorage key for this record.
+    pub fn storage_key(app: &str, user: &str, guide: &str, version: u32) -> String {
+        format!("waymark:{app}:{user}:{guide}:v{version}")
+    }
+}
