@@ -11,234 +11,14 @@
 //! is total: odd input (off-screen or huge targets, zero sizes, NaN from a detached
 //! element) gives finite numbers, never a panic.
 
+mod placement;
+mod rect;
+
+pub use placement::{Alignment, Placement, Side};
+pub use rect::{Rect, Size};
+
+use rect::{between, coord, EPSILON};
 use serde::{Deserialize, Serialize};
-
-/// Comparisons allow this much slack so that rounding in `x + width` never turns a
-/// popover that exactly fills the space into one that "does not fit".
-const EPSILON: f64 = 1e-6;
-
-/// Browsers clamp layout to about ±3.3e7 px; clamping inputs well beyond that keeps
-/// every sum finite without changing any real layout.
-const COORD_LIMIT: f64 = 1e9;
-
-/// An axis-aligned rectangle: `x`, `y` of the top-left corner, then its size.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Rect {
-    pub x: f64,
-    pub y: f64,
-    pub width: f64,
-    pub height: f64,
-}
-
-impl Rect {
-    pub const fn new(x: f64, y: f64, width: f64, height: f64) -> Rect {
-        Rect { x, y, width, height }
-    }
-    pub fn right(&self) -> f64 {
-        self.x + self.width
-    }
-    pub fn bottom(&self) -> f64 {
-        self.y + self.height
-    }
-    pub fn center_x(&self) -> f64 {
-        self.x + self.width / 2.0
-    }
-    pub fn center_y(&self) -> f64 {
-        self.y + self.height / 2.0
-    }
-    pub fn area(&self) -> f64 {
-        self.width * self.height
-    }
-    /// Whether `inner` lies entirely inside `self` (edges may touch).
-    pub fn contains(&self, inner: &Rect) -> bool {
-        inner.x >= self.x - EPSILON
-            && inner.y >= self.y - EPSILON
-            && inner.right() <= self.right() + EPSILON
-            && inner.bottom() <= self.bottom() + EPSILON
-    }
-    /// The overlap of two rects, or `None` when they are disjoint. Rects that only
-    /// touch give a zero-sized overlap.
-    pub fn intersection(&self, other: &Rect) -> Option<Rect> {
-        let (x, y) = (self.x.max(other.x), self.y.max(other.y));
-        let (right, bottom) = (self.right().min(other.right()), self.bottom().min(other.bottom()));
-        (right >= x && bottom >= y).then(|| Rect::new(x, y, right - x, bottom - y))
-    }
-    /// Grown by `by` on every side; a negative `by` shrinks, never below zero size.
-    pub fn inflate(&self, by: f64) -> Rect {
-        let width = (self.width + 2.0 * by).max(0.0);
-        let height = (self.height + 2.0 * by).max(0.0);
-        Rect::new(self.center_x() - width / 2.0, self.center_y() - height / 2.0, width, height)
-    }
-    /// Finite, non-negative in size and within [`COORD_LIMIT`].
-    fn sanitized(self) -> Rect {
-        Rect::new(coord(self.x), coord(self.y), coord(self.width).max(0.0), coord(self.height).max(0.0))
-    }
-}
-
-/// The measured size of a popover.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Size {
-    pub width: f64,
-    pub height: f64,
-}
-
-impl Size {
-    pub const fn new(width: f64, height: f64) -> Size {
-        Size { width, height }
-    }
-    fn sanitized(self) -> Size {
-        Size::new(coord(self.width).max(0.0), coord(self.height).max(0.0))
-    }
-}
-
-/// `f64::clamp` without its panic: for a subnormal `len`, `len - len / 2.0` can come
-/// out below `len / 2.0`, and a popover must not crash the page over it.
-fn between(v: f64, lo: f64, hi: f64) -> f64 {
-    v.max(lo).min(hi)
-}
-
-fn coord(v: f64) -> f64 {
-    if v.is_finite() {
-        v.clamp(-COORD_LIMIT, COORD_LIMIT)
-    } else {
-        0.0
-    }
-}
-
-/// A side of the target (where the popover goes) or of the popover (where the arrow is).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Side {
-    Top,
-    Bottom,
-    Left,
-    Right,
-}
-
-impl Side {
-    pub fn opposite(self) -> Side {
-        match self {
-            Side::Top => Side::Bottom,
-            Side::Bottom => Side::Top,
-            Side::Left => Side::Right,
-            Side::Right => Side::Left,
-        }
-    }
-    /// Top and bottom stack the popover vertically; its cross axis is then x.
-    pub fn is_vertical(self) -> bool {
-        matches!(self, Side::Top | Side::Bottom)
-    }
-}
-
-/// Where along the target's side the popover lines up: its start (left or top) edge
-/// with the target's start, or its end with the target's end. No alignment centres it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Alignment {
-    Start,
-    End,
-}
-
-/// Where a popover sits relative to its target.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "full", derive(schemars::JsonSchema))]
-#[serde(rename_all = "kebab-case")]
-pub enum Placement {
-    Top,
-    TopStart,
-    TopEnd,
-    #[default]
-    Bottom,
-    BottomStart,
-    BottomEnd,
-    Left,
-    LeftStart,
-    LeftEnd,
-    Right,
-    RightStart,
-    RightEnd,
-}
-
-impl Placement {
-    pub const ALL: [Placement; 12] = [
-        Placement::Top,
-        Placement::TopStart,
-        Placement::TopEnd,
-        Placement::Bottom,
-        Placement::BottomStart,
-        Placement::BottomEnd,
-        Placement::Left,
-        Placement::LeftStart,
-        Placement::LeftEnd,
-        Placement::Right,
-        Placement::RightStart,
-        Placement::RightEnd,
-    ];
-
-    pub fn new(side: Side, alignment: Option<Alignment>) -> Placement {
-        use {Alignment as A, Placement as P};
-        match (side, alignment) {
-            (Side::Top, None) => P::Top,
-            (Side::Top, Some(A::Start)) => P::TopStart,
-            (Side::Top, Some(A::End)) => P::TopEnd,
-            (Side::Bottom, None) => P::Bottom,
-            (Side::Bottom, Some(A::Start)) => P::BottomStart,
-            (Side::Bottom, Some(A::End)) => P::BottomEnd,
-            (Side::Left, None) => P::Left,
-            (Side::Left, Some(A::Start)) => P::LeftStart,
-            (Side::Left, Some(A::End)) => P::LeftEnd,
-            (Side::Right, None) => P::Right,
-            (Side::Right, Some(A::Start)) => P::RightStart,
-            (Side::Right, Some(A::End)) => P::RightEnd,
-        }
-    }
-    /// The side of the target the popover is on.
-    pub fn side(self) -> Side {
-        use Placement as P;
-        match self {
-            P::Top | P::TopStart | P::TopEnd => Side::Top,
-            P::Bottom | P::BottomStart | P::BottomEnd => Side::Bottom,
-            P::Left | P::LeftStart | P::LeftEnd => Side::Left,
-            P::Right | P::RightStart | P::RightEnd => Side::Right,
-        }
-    }
-    pub fn alignment(self) -> Option<Alignment> {
-        use Placement as P;
-        match self {
-            P::Top | P::Bottom | P::Left | P::Right => None,
-            P::TopStart | P::BottomStart | P::LeftStart | P::RightStart => Some(Alignment::Start),
-            P::TopEnd | P::BottomEnd | P::LeftEnd | P::RightEnd => Some(Alignment::End),
-        }
-    }
-    /// The other side of the target, same alignment.
-    pub fn opposite(self) -> Placement {
-        Placement::new(self.side().opposite(), self.alignment())
-    }
-    /// The serialized name, e.g. `"top-start"`.
-    pub fn as_str(self) -> &'static str {
-        use Placement as P;
-        match self {
-            P::Top => "top",
-            P::TopStart => "top-start",
-            P::TopEnd => "top-end",
-            P::Bottom => "bottom",
-            P::BottomStart => "bottom-start",
-            P::BottomEnd => "bottom-end",
-            P::Left => "left",
-            P::LeftStart => "left-start",
-            P::LeftEnd => "left-end",
-            P::Right => "right",
-            P::RightStart => "right-start",
-            P::RightEnd => "right-end",
-        }
-    }
-}
-
-impl std::fmt::Display for Placement {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// Tuning for [`place`]; the defaults suit the runtime's stock popover.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -258,7 +38,14 @@ pub struct PlaceOptions {
 
 impl Default for PlaceOptions {
     fn default() -> Self {
-        PlaceOptions { gap: 12.0, viewport_margin: 8.0, arrow_size: 8.0, arrow_padding: 12.0, flip: true, shift: true }
+        PlaceOptions {
+            gap: 12.0,
+            viewport_margin: 8.0,
+            arrow_size: 8.0,
+            arrow_padding: 12.0,
+            flip: true,
+            shift: true,
+        }
     }
 }
 
@@ -292,13 +79,27 @@ impl Placed {
 /// Positions `popover` next to `target` inside `viewport`: [`offset`] for the
 /// preferred placement, [`flip`] to another when it does not fit, [`shift`] along the
 /// side to stay on screen, then the [`arrow`].
-pub fn place(target: Rect, popover: Size, viewport: Rect, preferred: Placement, opts: &PlaceOptions) -> Placed {
-    let (target, popover, viewport) = (target.sanitized(), popover.sanitized(), viewport.sanitized());
+pub fn place(
+    target: Rect,
+    popover: Size,
+    viewport: Rect,
+    preferred: Placement,
+    opts: &PlaceOptions,
+) -> Placed {
+    let (target, popover, viewport) = (
+        target.sanitized(),
+        popover.sanitized(),
+        viewport.sanitized(),
+    );
     let gap = coord(opts.gap);
     let bounds = viewport.inflate(-coord(opts.viewport_margin).max(0.0));
     let has_arrow = opts.arrow_size > 0.0;
     // Half the arrow at least, so the arrow never pokes past a rounded corner.
-    let pad = if has_arrow { coord(opts.arrow_padding).max(coord(opts.arrow_size) / 2.0) } else { 0.0 };
+    let pad = if has_arrow {
+        coord(opts.arrow_padding).max(coord(opts.arrow_size) / 2.0)
+    } else {
+        0.0
+    };
     let candidate = |placement: Placement| {
         let raw = offset(target, popover, placement, gap);
         if opts.shift {
@@ -308,12 +109,23 @@ pub fn place(target: Rect, popover: Size, viewport: Rect, preferred: Placement, 
         }
     };
     let (placement, rect) = if opts.flip {
-        flip(&flip_order(preferred, target, viewport), candidate, bounds, viewport)
+        flip(
+            &flip_order(preferred, target, viewport),
+            candidate,
+            bounds,
+            viewport,
+        )
     } else {
         (preferred, candidate(preferred))
     };
     let arrow = has_arrow.then(|| arrow(rect, target, viewport, placement.side(), pad));
-    Placed { x: rect.x, y: rect.y, placement, arrow, fits: bounds.contains(&rect) }
+    Placed {
+        x: rect.x,
+        y: rect.y,
+        placement,
+        arrow,
+        fits: bounds.contains(&rect),
+    }
 }
 
 /// The offset rule: the popover `gap` away from the target on the placement's side,
@@ -352,10 +164,19 @@ pub fn flip_order(preferred: Placement, target: Rect, viewport: Rect) -> Vec<Pla
         Side::Right => viewport.right() - target.right(),
     };
     // Right before left and bottom before top on a tie: reading order, and the default.
-    let (a, b) = if side.is_vertical() { (Side::Right, Side::Left) } else { (Side::Bottom, Side::Top) };
+    let (a, b) = if side.is_vertical() {
+        (Side::Right, Side::Left)
+    } else {
+        (Side::Bottom, Side::Top)
+    };
     let (first, second) = if room(b) > room(a) { (b, a) } else { (a, b) };
     let sides = [side, side.opposite(), first, second];
-    let alignments = [preferred.alignment(), None, Some(Alignment::Start), Some(Alignment::End)];
+    let alignments = [
+        preferred.alignment(),
+        None,
+        Some(Alignment::Start),
+        Some(Alignment::End),
+    ];
     let mut order = Vec::with_capacity(12);
     for alignment in alignments {
         for s in sides {
@@ -389,7 +210,10 @@ pub fn flip(
         }
     }
     // An empty order cannot come from `place`; answer something sensible anyway.
-    best.map_or((Placement::default(), candidate(Placement::default())), |(p, r, _)| (p, r))
+    best.map_or(
+        (Placement::default(), candidate(Placement::default())),
+        |(p, r, _)| (p, r),
+    )
 }
 
 /// The shift rule: slides the popover along `side` (its cross axis) back inside
@@ -398,16 +222,34 @@ pub fn flip(
 /// placement that fits is never disturbed.
 pub fn shift(popover: Rect, target: Rect, bounds: Rect, side: Side, arrow_padding: f64) -> Rect {
     let (pos, len, b_start, b_end, t_start, t_end) = if side.is_vertical() {
-        (popover.x, popover.width, bounds.x, bounds.right(), target.x, target.right())
+        (
+            popover.x,
+            popover.width,
+            bounds.x,
+            bounds.right(),
+            target.x,
+            target.right(),
+        )
     } else {
-        (popover.y, popover.height, bounds.y, bounds.bottom(), target.y, target.bottom())
+        (
+            popover.y,
+            popover.height,
+            bounds.y,
+            bounds.bottom(),
+            target.y,
+            target.bottom(),
+        )
     };
     if pos >= b_start - EPSILON && pos + len <= b_end + EPSILON {
         return popover;
     }
     // A popover wider than the bounds keeps its start edge visible: that is where a
     // title is read from.
-    let inside = if pos < b_start || len > b_end - b_start { b_start } else { b_end - len };
+    let inside = if pos < b_start || len > b_end - b_start {
+        b_start
+    } else {
+        b_end - len
+    };
     let pad = between(coord(arrow_padding), 0.0, len / 2.0);
     // The unshifted position is always allowed, even when the target is narrower than
     // the padding and the arrow cannot quite reach it there.
@@ -415,9 +257,15 @@ pub fn shift(popover: Rect, target: Rect, bounds: Rect, side: Side, arrow_paddin
     let highest = (t_end - pad).max(pos);
     let moved = inside.max(lowest).min(highest);
     if side.is_vertical() {
-        Rect { x: moved, ..popover }
+        Rect {
+            x: moved,
+            ..popover
+        }
     } else {
-        Rect { y: moved, ..popover }
+        Rect {
+            y: moved,
+            ..popover
+        }
     }
 }
 
@@ -431,7 +279,10 @@ pub fn arrow(popover: Rect, target: Rect, viewport: Rect, side: Side, padding: f
         (popover.y, popover.height, aim.center_y())
     };
     let pad = between(coord(padding), 0.0, len / 2.0);
-    Arrow { side: side.opposite(), offset: between(centre - pos, pad, len - pad) }
+    Arrow {
+        side: side.opposite(),
+        offset: between(centre - pos, pad, len - pad),
+    }
 }
 
 /// For a step with no target: the popover in the middle of the viewport, or against
@@ -442,7 +293,13 @@ pub fn centered(popover: Size, viewport: Rect) -> Placed {
     let x = viewport.x + ((viewport.width - popover.width) / 2.0).max(0.0);
     let y = viewport.y + ((viewport.height - popover.height) / 2.0).max(0.0);
     let fits = viewport.contains(&Rect::new(x, y, popover.width, popover.height));
-    Placed { x, y, placement: Placement::default(), arrow: None, fits }
+    Placed {
+        x,
+        y,
+        placement: Placement::default(),
+        arrow: None,
+        fits,
+    }
 }
 
 /// The hole in the dimming overlay around a target.
@@ -462,8 +319,13 @@ pub fn spotlight(target: Rect, padding: f64, radius: f64, viewport: Rect) -> Opt
     {
         return None;
     }
-    let rect = target.inflate(coord(padding).max(0.0)).intersection(&viewport)?;
-    let radius = coord(radius).min(rect.width / 2.0).min(rect.height / 2.0).max(0.0);
+    let rect = target
+        .inflate(coord(padding).max(0.0))
+        .intersection(&viewport)?;
+    let radius = coord(radius)
+        .min(rect.width / 2.0)
+        .min(rect.height / 2.0)
+        .max(0.0);
     Some(Spotlight { rect, radius })
 }
 

@@ -12,13 +12,23 @@ fn placement() -> impl Strategy<Value = Placement> {
 }
 
 fn viewport() -> impl Strategy<Value = Rect> {
-    (-200.0..200.0f64, -200.0..200.0f64, 0.0..2000.0f64, 0.0..1500.0f64)
+    (
+        -200.0..200.0f64,
+        -200.0..200.0f64,
+        0.0..2000.0f64,
+        0.0..1500.0f64,
+    )
         .prop_map(|(x, y, w, h)| Rect::new(x, y, w, h))
 }
 
 /// Anywhere from well off screen to inside, from a hairline to bigger than the viewport.
 fn target() -> impl Strategy<Value = Rect> {
-    (-1500.0..2500.0f64, -1500.0..2500.0f64, 0.0..2500.0f64, 0.0..600.0f64)
+    (
+        -1500.0..2500.0f64,
+        -1500.0..2500.0f64,
+        0.0..2500.0f64,
+        0.0..600.0f64,
+    )
         .prop_map(|(x, y, w, h)| Rect::new(x, y, w, h))
 }
 
@@ -31,7 +41,8 @@ fn popover() -> impl Strategy<Value = Size> {
 fn scene() -> impl Strategy<Value = (Rect, Size, Rect)> {
     let ordinary = (300.0..2000.0f64, 300.0..1500.0f64).prop_flat_map(|(vw, vh)| {
         let viewport = Rect::new(0.0, 0.0, vw, vh);
-        let target = (0.0..vw, 0.0..vh, 0.0..vw / 2.0, 0.0..vh / 3.0).prop_map(|(x, y, w, h)| Rect::new(x, y, w, h));
+        let target = (0.0..vw, 0.0..vh, 0.0..vw / 2.0, 0.0..vh / 3.0)
+            .prop_map(|(x, y, w, h)| Rect::new(x, y, w, h));
         let popover = (0.0..vw * 0.6, 0.0..vh * 0.4).prop_map(|(w, h)| Size::new(w, h));
         (target, popover, Just(viewport))
     });
@@ -39,16 +50,24 @@ fn scene() -> impl Strategy<Value = (Rect, Size, Rect)> {
 }
 
 fn options() -> impl Strategy<Value = PlaceOptions> {
-    (0.0..30.0f64, 0.0..24.0f64, 0.0..16.0f64, 0.0..30.0f64, any::<bool>(), any::<bool>()).prop_map(
-        |(gap, viewport_margin, arrow_size, arrow_padding, flip, shift)| PlaceOptions {
-            gap,
-            viewport_margin,
-            arrow_size,
-            arrow_padding,
-            flip,
-            shift,
-        },
+    (
+        0.0..30.0f64,
+        0.0..24.0f64,
+        0.0..16.0f64,
+        0.0..30.0f64,
+        any::<bool>(),
+        any::<bool>(),
     )
+        .prop_map(
+            |(gap, viewport_margin, arrow_size, arrow_padding, flip, shift)| PlaceOptions {
+                gap,
+                viewport_margin,
+                arrow_size,
+                arrow_padding,
+                flip,
+                shift,
+            },
+        )
 }
 
 fn bounds(viewport: Rect, opts: &PlaceOptions) -> Rect {
@@ -56,7 +75,12 @@ fn bounds(viewport: Rect, opts: &PlaceOptions) -> Rect {
 }
 
 /// The placements whose popover fits as `offset` puts it, before any shifting.
-fn fitting_unshifted(target: Rect, popover: Size, viewport: Rect, opts: &PlaceOptions) -> Vec<Placement> {
+fn fitting_unshifted(
+    target: Rect,
+    popover: Size,
+    viewport: Rect,
+    opts: &PlaceOptions,
+) -> Vec<Placement> {
     Placement::ALL
         .into_iter()
         .filter(|&p| bounds(viewport, opts).contains(&offset(target, popover, p, opts.gap)))

@@ -73,10 +73,22 @@ fn left_and_right_sit_a_gap_beside_the_target_centred_vertically() {
 
 #[test]
 fn start_and_end_line_up_the_popover_edges_with_the_target_edges() {
-    assert_eq!(offset(MIDDLE, POPOVER, Placement::BottomStart, 0.0).x, MIDDLE.x);
-    assert_eq!(offset(MIDDLE, POPOVER, Placement::TopEnd, 0.0).right(), MIDDLE.right());
-    assert_eq!(offset(MIDDLE, POPOVER, Placement::RightStart, 0.0).y, MIDDLE.y);
-    assert_eq!(offset(MIDDLE, POPOVER, Placement::LeftEnd, 0.0).bottom(), MIDDLE.bottom());
+    assert_eq!(
+        offset(MIDDLE, POPOVER, Placement::BottomStart, 0.0).x,
+        MIDDLE.x
+    );
+    assert_eq!(
+        offset(MIDDLE, POPOVER, Placement::TopEnd, 0.0).right(),
+        MIDDLE.right()
+    );
+    assert_eq!(
+        offset(MIDDLE, POPOVER, Placement::RightStart, 0.0).y,
+        MIDDLE.y
+    );
+    assert_eq!(
+        offset(MIDDLE, POPOVER, Placement::LeftEnd, 0.0).bottom(),
+        MIDDLE.bottom()
+    );
 }
 
 // ---- flip ----
@@ -95,9 +107,21 @@ fn flip_order_lists_every_placement_once_starting_with_the_preferred_then_its_op
 fn flip_order_tries_the_roomier_perpendicular_side_first() {
     let near_right = Rect::new(900.0, 380.0, 50.0, 40.0);
     let order = flip_order(Placement::TopStart, near_right, VIEWPORT);
-    assert_eq!(&order[..4], &[Placement::TopStart, Placement::BottomStart, Placement::LeftStart, Placement::RightStart]);
+    assert_eq!(
+        &order[..4],
+        &[
+            Placement::TopStart,
+            Placement::BottomStart,
+            Placement::LeftStart,
+            Placement::RightStart
+        ]
+    );
     let order = flip_order(Placement::Top, MIDDLE, VIEWPORT);
-    assert_eq!(order[2], Placement::Right, "a tie goes to the right, in reading order");
+    assert_eq!(
+        order[2],
+        Placement::Right,
+        "a tie goes to the right, in reading order"
+    );
 }
 
 #[test]
@@ -110,7 +134,13 @@ fn flip_keeps_the_preferred_placement_when_it_fits() {
 #[test]
 fn flip_goes_to_the_opposite_side_when_the_preferred_one_overflows() {
     let near_bottom = Rect::new(450.0, 720.0, 100.0, 40.0);
-    let placed = place(near_bottom, POPOVER, VIEWPORT, Placement::BottomStart, &opts());
+    let placed = place(
+        near_bottom,
+        POPOVER,
+        VIEWPORT,
+        Placement::BottomStart,
+        &opts(),
+    );
     assert_eq!(placed.placement, Placement::TopStart);
     assert!(placed.fits);
 }
@@ -131,13 +161,19 @@ fn flip_falls_back_to_the_placement_showing_the_most_when_none_fits() {
         Placement::Top => Rect::new(0.0, -90.0, 100.0, 100.0),
         _ => Rect::new(0.0, 750.0, 100.0, 100.0),
     };
-    assert_eq!(flip(&order, candidate, bounds, VIEWPORT).0, Placement::Bottom);
+    assert_eq!(
+        flip(&order, candidate, bounds, VIEWPORT).0,
+        Placement::Bottom
+    );
 }
 
 #[test]
 fn without_flip_the_preferred_placement_is_kept_even_when_it_overflows() {
     let near_bottom = Rect::new(450.0, 720.0, 100.0, 40.0);
-    let o = PlaceOptions { flip: false, ..opts() };
+    let o = PlaceOptions {
+        flip: false,
+        ..opts()
+    };
     let placed = place(near_bottom, POPOVER, VIEWPORT, Placement::Bottom, &o);
     assert_eq!(placed.placement, Placement::Bottom);
     assert!(!placed.fits);
@@ -174,13 +210,20 @@ fn shift_stops_where_the_arrow_could_no_longer_reach_the_target() {
 fn shift_keeps_the_start_edge_of_a_popover_wider_than_the_viewport_visible() {
     let wide = Rect::new(-300.0, 500.0, 1400.0, 100.0);
     let target = Rect::new(0.0, 380.0, 1000.0, 40.0);
-    assert_eq!(shift(wide, target, VIEWPORT.inflate(-8.0), Side::Bottom, 12.0).x, 8.0);
+    assert_eq!(
+        shift(wide, target, VIEWPORT.inflate(-8.0), Side::Bottom, 12.0).x,
+        8.0
+    );
 }
 
 #[test]
 fn without_shift_an_overflowing_popover_stays_where_offset_put_it() {
     let near_right = Rect::new(930.0, 380.0, 60.0, 40.0);
-    let o = PlaceOptions { shift: false, flip: false, ..opts() };
+    let o = PlaceOptions {
+        shift: false,
+        flip: false,
+        ..opts()
+    };
     let placed = place(near_right, POPOVER, VIEWPORT, Placement::Bottom, &o);
     assert_eq!(placed.x, 860.0);
     assert!(!placed.fits);
@@ -191,39 +234,72 @@ fn without_shift_an_overflowing_popover_stays_where_offset_put_it() {
 #[test]
 fn the_arrow_is_on_the_popover_side_facing_the_target_and_points_at_its_centre() {
     let placed = place(MIDDLE, POPOVER, VIEWPORT, Placement::Bottom, &opts());
-    assert_eq!(placed.arrow, Some(Arrow { side: Side::Top, offset: 100.0 }));
+    assert_eq!(
+        placed.arrow,
+        Some(Arrow {
+            side: Side::Top,
+            offset: 100.0
+        })
+    );
     let placed = place(MIDDLE, POPOVER, VIEWPORT, Placement::LeftStart, &opts());
-    assert_eq!(placed.arrow, Some(Arrow { side: Side::Right, offset: 20.0 }));
+    assert_eq!(
+        placed.arrow,
+        Some(Arrow {
+            side: Side::Right,
+            offset: 20.0
+        })
+    );
 }
 
 #[test]
 fn the_arrow_keeps_its_padding_from_the_popover_corners() {
     let popover = Rect::new(0.0, 0.0, 200.0, 100.0);
     let far_left = Rect::new(-500.0, 0.0, 10.0, 10.0);
-    assert_eq!(arrow(popover, far_left, VIEWPORT, Side::Bottom, 12.0).offset, 12.0);
+    assert_eq!(
+        arrow(popover, far_left, VIEWPORT, Side::Bottom, 12.0).offset,
+        12.0
+    );
     let far_right = Rect::new(900.0, 0.0, 10.0, 10.0);
-    assert_eq!(arrow(popover, far_right, VIEWPORT, Side::Bottom, 12.0).offset, 188.0);
+    assert_eq!(
+        arrow(popover, far_right, VIEWPORT, Side::Bottom, 12.0).offset,
+        188.0
+    );
 }
 
 #[test]
 fn the_arrow_aims_at_the_visible_part_of_a_target_partly_off_screen() {
     let popover = Rect::new(0.0, 420.0, 400.0, 100.0);
     let half_off = Rect::new(-200.0, 380.0, 400.0, 40.0);
-    assert_eq!(arrow(popover, half_off, VIEWPORT, Side::Bottom, 12.0).offset, 100.0);
+    assert_eq!(
+        arrow(popover, half_off, VIEWPORT, Side::Bottom, 12.0).offset,
+        100.0
+    );
 }
 
 #[test]
 fn the_arrow_never_pokes_past_the_corner_of_a_popover_narrower_than_its_padding() {
     let tiny = Rect::new(0.0, 0.0, 10.0, 10.0);
-    assert_eq!(arrow(tiny, MIDDLE, VIEWPORT, Side::Bottom, 12.0).offset, 5.0);
+    assert_eq!(
+        arrow(tiny, MIDDLE, VIEWPORT, Side::Bottom, 12.0).offset,
+        5.0
+    );
     let zero = Rect::new(0.0, 0.0, 0.0, 0.0);
-    assert_eq!(arrow(zero, MIDDLE, VIEWPORT, Side::Bottom, 12.0).offset, 0.0);
+    assert_eq!(
+        arrow(zero, MIDDLE, VIEWPORT, Side::Bottom, 12.0).offset,
+        0.0
+    );
 }
 
 #[test]
 fn a_zero_arrow_size_means_no_arrow() {
-    let o = PlaceOptions { arrow_size: 0.0, ..opts() };
-    assert_eq!(place(MIDDLE, POPOVER, VIEWPORT, Placement::Top, &o).arrow, None);
+    let o = PlaceOptions {
+        arrow_size: 0.0,
+        ..opts()
+    };
+    assert_eq!(
+        place(MIDDLE, POPOVER, VIEWPORT, Placement::Top, &o).arrow,
+        None
+    );
 }
 
 // ---- awkward input ----
@@ -240,7 +316,13 @@ fn a_target_larger_than_the_viewport_gives_finite_numbers() {
 
 #[test]
 fn a_popover_larger_than_the_viewport_gives_finite_numbers_and_does_not_fit() {
-    let placed = place(MIDDLE, Size::new(3000.0, 2000.0), VIEWPORT, Placement::Bottom, &opts());
+    let placed = place(
+        MIDDLE,
+        Size::new(3000.0, 2000.0),
+        VIEWPORT,
+        Placement::Bottom,
+        &opts(),
+    );
     assert!(all_finite(&placed));
     assert!(!placed.fits);
 }
@@ -248,7 +330,13 @@ fn a_popover_larger_than_the_viewport_gives_finite_numbers_and_does_not_fit() {
 #[test]
 fn zero_sizes_give_finite_numbers() {
     let point = Rect::new(500.0, 400.0, 0.0, 0.0);
-    let placed = place(point, Size::new(0.0, 0.0), Rect::new(0.0, 0.0, 0.0, 0.0), Placement::Top, &opts());
+    let placed = place(
+        point,
+        Size::new(0.0, 0.0),
+        Rect::new(0.0, 0.0, 0.0, 0.0),
+        Placement::Top,
+        &opts(),
+    );
     assert!(all_finite(&placed));
     let placed = place(point, POPOVER, VIEWPORT, Placement::TopStart, &opts());
     assert!(all_finite(&placed) && placed.fits);
@@ -257,10 +345,18 @@ fn zero_sizes_give_finite_numbers() {
 #[test]
 fn nan_and_infinite_measurements_are_treated_as_zero() {
     let bad = Rect::new(f64::NAN, f64::INFINITY, f64::NEG_INFINITY, f64::NAN);
-    let o = PlaceOptions { gap: f64::NAN, viewport_margin: f64::INFINITY, arrow_padding: f64::NAN, ..opts() };
+    let o = PlaceOptions {
+        gap: f64::NAN,
+        viewport_margin: f64::INFINITY,
+        arrow_padding: f64::NAN,
+        ..opts()
+    };
     let placed = place(bad, Size::new(f64::NAN, 100.0), bad, Placement::Right, &o);
     assert!(all_finite(&placed), "{placed:?}");
-    assert!(all_finite(&centered(Size::new(f64::NAN, f64::INFINITY), bad)));
+    assert!(all_finite(&centered(
+        Size::new(f64::NAN, f64::INFINITY),
+        bad
+    )));
     assert!(spotlight(bad, f64::NAN, f64::NAN, VIEWPORT).is_some_and(|s| s.radius.is_finite()));
 }
 
@@ -293,14 +389,23 @@ fn the_spotlight_grows_the_target_by_the_padding() {
 #[test]
 fn the_spotlight_is_clipped_to_the_viewport() {
     let corner = Rect::new(-20.0, -20.0, 60.0, 60.0);
-    assert_eq!(spotlight(corner, 4.0, 0.0, VIEWPORT).unwrap().rect, Rect::new(0.0, 0.0, 44.0, 44.0));
+    assert_eq!(
+        spotlight(corner, 4.0, 0.0, VIEWPORT).unwrap().rect,
+        Rect::new(0.0, 0.0, 44.0, 44.0)
+    );
 }
 
 #[test]
 fn there_is_no_spotlight_for_a_target_out_of_the_viewport() {
-    assert_eq!(spotlight(Rect::new(0.0, 900.0, 50.0, 50.0), 4.0, 4.0, VIEWPORT), None);
+    assert_eq!(
+        spotlight(Rect::new(0.0, 900.0, 50.0, 50.0), 4.0, 4.0, VIEWPORT),
+        None
+    );
     // Touching the edge from outside is not being on screen, however wide the padding.
-    assert_eq!(spotlight(Rect::new(1000.0, 10.0, 50.0, 50.0), 40.0, 4.0, VIEWPORT), None);
+    assert_eq!(
+        spotlight(Rect::new(1000.0, 10.0, 50.0, 50.0), 40.0, 4.0, VIEWPORT),
+        None
+    );
 }
 
 #[test]
@@ -313,4 +418,12 @@ fn the_spotlight_radius_is_at_most_half_the_shorter_side() {
 fn a_hairline_target_on_screen_still_gets_a_spotlight() {
     let s = spotlight(Rect::new(100.0, 100.0, 0.0, 20.0), 4.0, 2.0, VIEWPORT).unwrap();
     assert_eq!(s.rect, Rect::new(96.0, 96.0, 8.0, 28.0));
+}
+
+#[test]
+fn a_subnormal_popover_side_does_not_panic() {
+    // Halving a subnormal is inexact, so `len - len / 2` can fall below `len / 2`.
+    let sliver = Rect::new(0.0, 0.0, 0.0, 7.7e-309);
+    let a = arrow(sliver, MIDDLE, VIEWPORT, Side::Left, 12.0);
+    assert!(a.offset >= 0.0 && a.offset <= sliver.height);
 }
