@@ -35,19 +35,34 @@ pub struct Context {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Input {
     /// The page's URL, at load and after every SPA navigation.
-    PageChanged { url: String },
+    PageChanged {
+        url: String,
+    },
     /// Start a guide: a tour runs, a checklist opens.
-    Start { guide: String, trigger: Trigger },
+    Start {
+        guide: String,
+        trigger: Trigger,
+    },
     /// The element of step `step` of the running tour is on the page and visible.
-    TargetFound { step: usize },
+    TargetFound {
+        step: usize,
+    },
     /// It did not appear within its `wait_ms`.
-    TargetMissing { step: usize },
+    TargetMissing {
+        step: usize,
+    },
     /// The user clicked; `on_target` when on (or inside) the current step's target.
-    Clicked { on_target: bool },
+    Clicked {
+        on_target: bool,
+    },
     /// The value of the current step's target changed. Never stored.
-    InputChanged { value: String },
+    InputChanged {
+        value: String,
+    },
     /// The element a `visible` advance waits for has appeared.
-    ElementVisible { step: usize },
+    ElementVisible {
+        step: usize,
+    },
     Next,
     Back,
     Dismiss,
@@ -57,7 +72,9 @@ pub enum Input {
     StuckPressed,
     OpenLauncher,
     /// A tip's popover was shown to the user.
-    TipShown { guide: String },
+    TipShown {
+        guide: String,
+    },
     /// The host told us who the user is.
     Identify {
         user: UserAttributes,
@@ -74,9 +91,15 @@ pub enum Effect {
     Hide,
     /// Look for the target (awaiting it up to `target.wait_ms`); answer with
     /// `TargetFound` or `TargetMissing`.
-    WaitFor { step: usize, target: Target },
+    WaitFor {
+        step: usize,
+        target: Target,
+    },
     /// Answer with `ElementVisible` once `selector` matches a visible element.
-    WatchVisible { step: usize, selector: String },
+    WatchVisible {
+        step: usize,
+        selector: String,
+    },
     /// Save this record (replacing the one for the same guide and version).
     Persist(Progress),
     Emit(AnalyticsEvent),
@@ -87,15 +110,25 @@ pub enum Effect {
         reason: StuckReason,
     },
     /// Send `Tick` at or after this time.
-    WakeAt { at: Millis },
+    WakeAt {
+        at: Millis,
+    },
     /// The tips for this page, replacing any shown before.
-    ShowTips { tips: Vec<TipView> },
+    ShowTips {
+        tips: Vec<TipView>,
+    },
     /// Elements whose click starts a guide on this page, replacing earlier ones.
-    ArmStarters { starters: Vec<Starter> },
-    ShowLauncher { entries: Vec<LauncherEntry> },
+    ArmStarters {
+        starters: Vec<Starter>,
+    },
+    ShowLauncher {
+        entries: Vec<LauncherEntry>,
+    },
     ShowChecklist(ChecklistView),
     /// Something the host developer should see in the console.
-    Warn { message: String },
+    Warn {
+        message: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -203,8 +236,17 @@ impl Patterns {
     fn of(guide: &Guide) -> Patterns {
         let parse = |p: &str| UrlPattern::parse(p).ok();
         Patterns {
-            urls: guide.matching.urls.iter().filter_map(|u| parse(u)).collect(),
-            pages: guide.steps.iter().map(|s| s.page.as_deref().and_then(parse)).collect(),
+            urls: guide
+                .matching
+                .urls
+                .iter()
+                .filter_map(|u| parse(u))
+                .collect(),
+            pages: guide
+                .steps
+                .iter()
+                .map(|s| s.page.as_deref().and_then(parse))
+                .collect(),
             advance_urls: guide
                 .steps
                 .iter()
@@ -221,7 +263,9 @@ impl Patterns {
 enum Phase {
     /// The step lives on another page; nothing is shown.
     AwaitingPage,
-    AwaitingTarget { deadline: Millis },
+    AwaitingTarget {
+        deadline: Millis,
+    },
     Showing,
 }
 
@@ -258,7 +302,10 @@ impl Engine {
         let patterns = guides.iter().map(Patterns::of).collect();
         let mut progress = BTreeMap::new();
         for p in &ctx.progress {
-            if guides.iter().any(|g| g.id == p.guide && g.version == p.version) {
+            if guides
+                .iter()
+                .any(|g| g.id == p.guide && g.version == p.version)
+            {
                 progress.insert(p.guide.clone(), p.clone());
             }
         }
@@ -467,7 +514,10 @@ impl Engine {
 
     /// Whether step `step` of guide `guide` lives on `url`.
     fn step_on_page(&self, guide: usize, step: usize, url: &str) -> bool {
-        match (&self.guides[guide].steps[step].page, &self.patterns[guide].pages[step]) {
+        match (
+            &self.guides[guide].steps[step].page,
+            &self.patterns[guide].pages[step],
+        ) {
             (None, _) => self.patterns[guide].urls.iter().any(|p| p.matches(url)),
             (Some(_), Some(p)) => p.matches(url),
             (Some(_), None) => false,
@@ -487,7 +537,9 @@ impl Engine {
             Kind::Tour => self.start_run(i, trigger),
             Kind::Checklist => self.show_checklist(i),
             Kind::Tip => self.out.push(Effect::Warn {
-                message: format!("Waymark: `{id}` is a tip; tips show on their element, they cannot be started"),
+                message: format!(
+                    "Waymark: `{id}` is a tip; tips show on their element, they cannot be started"
+                ),
             }),
         }
     }
@@ -585,7 +637,11 @@ impl Engine {
             total: g.steps.len(),
             title: title.to_owned(),
             body: body.to_owned(),
-            target: if with_target { step.target.clone() } else { None },
+            target: if with_target {
+                step.target.clone()
+            } else {
+                None
+            },
             placement: step.placement,
             advance: step.advance.name().to_owned(),
             can_back: si > 0 && self.step_on_page(gi, si - 1, &url),
@@ -657,7 +713,10 @@ impl Engine {
     fn back(&mut self) {
         let Some(run) = self.run.as_ref() else { return };
         let url = self.url.clone().unwrap_or_default();
-        if run.phase == Phase::Showing && run.step > 0 && self.step_on_page(run.guide, run.step - 1, &url) {
+        if run.phase == Phase::Showing
+            && run.step > 0
+            && self.step_on_page(run.guide, run.step - 1, &url)
+        {
             let to = run.step - 1;
             self.emit(EventKind::StepBack, None);
             self.enter_step(to);
@@ -779,10 +838,18 @@ impl Engine {
                 continue;
             };
             let (cid, version, item_id) = (c.id.clone(), c.version, item.id.clone());
-            self.emit_about(EventKind::ChecklistItemDone, Some((&cid, version)), Some(item_id));
+            self.emit_about(
+                EventKind::ChecklistItemDone,
+                Some((&cid, version)),
+                Some(item_id),
+            );
             let (n, total) = self.checklist_done(ci);
             if n == total && !self.guide_done(&cid) {
-                let mut p = self.progress.get(&cid).cloned().unwrap_or_else(|| Progress::new(&cid, version, self.now));
+                let mut p = self
+                    .progress
+                    .get(&cid)
+                    .cloned()
+                    .unwrap_or_else(|| Progress::new(&cid, version, self.now));
                 p.status = RunStatus::Completed;
                 p.completions += 1;
                 p.step = total;
@@ -795,12 +862,20 @@ impl Engine {
     }
 
     fn tip_shown(&mut self, id: &str) {
-        let Some(g) = self.guides.iter().find(|g| g.id == id && g.kind == Kind::Tip) else {
+        let Some(g) = self
+            .guides
+            .iter()
+            .find(|g| g.id == id && g.kind == Kind::Tip)
+        else {
             return;
         };
         let (id, version) = (g.id.clone(), g.version);
         self.emit_about(EventKind::TipShown, Some((&id, version)), None);
-        let mut p = self.progress.get(&id).cloned().unwrap_or_else(|| Progress::new(&id, version, self.now));
+        let mut p = self
+            .progress
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| Progress::new(&id, version, self.now));
         p.status = RunStatus::Completed;
         p.completions += 1;
         p.updated_at = self.now;
@@ -827,9 +902,16 @@ impl Engine {
 
     /// Next is allowed on `next` steps, and on any step whose target never came.
     fn can_next(&self) -> bool {
-        self.run.as_ref().filter(|r| r.phase == Phase::Showing).is_some_and(|run| {
-            run.target_lost || matches!(self.guides[run.guide].steps[run.step].advance, Advance::Next)
-        })
+        self.run
+            .as_ref()
+            .filter(|r| r.phase == Phase::Showing)
+            .is_some_and(|run| {
+                run.target_lost
+                    || matches!(
+                        self.guides[run.guide].steps[run.step].advance,
+                        Advance::Next
+                    )
+            })
     }
 
     fn set_phase(&mut self, phase: Phase) {

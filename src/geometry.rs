@@ -76,9 +76,10 @@ impl Placed {
     }
 }
 
-/// Positions `popover` next to `target` inside `viewport`: [`offset`] for the
-/// preferred placement, [`flip`] to another when it does not fit, [`shift`] along the
-/// side to stay on screen, then the [`arrow`].
+/// Positions `popover` next to `target` inside `viewport`: [`offset`] puts it beside
+/// the target, [`shift`] slides it along that side to stay on screen, [`flip`] moves
+/// to another placement when even the shifted popover does not fit, and [`arrow`]
+/// aims at the target from wherever it ended up.
 pub fn place(
     target: Rect,
     popover: Size,

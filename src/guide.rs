@@ -417,7 +417,10 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_refused_at_every_level() {
-        let bad = tour_json().replace("\"placement\": \"top-start\"", "\"placement\": \"top-start\", \"colour\": 1");
+        let bad = tour_json().replace(
+            "\"placement\": \"top-start\"",
+            "\"placement\": \"top-start\", \"colour\": 1",
+        );
         let err = serde_json::from_str::<Guide>(&bad).unwrap_err();
         assert!(err.to_string().contains("unknown field `colour`"), "{err}");
         let bad = tour_json().replace("\"frequency\"", "\"frequncy\"");

@@ -145,7 +145,10 @@ impl Parser<'_> {
         let start = self.i;
         if self.peek() == Some('*') {
             self.i += 1;
-        } else if self.peek().is_some_and(|c| is_ident_start(c) || c == '-' || c == '\\') {
+        } else if self
+            .peek()
+            .is_some_and(|c| is_ident_start(c) || c == '-' || c == '\\')
+        {
             self.ident()?;
         }
         loop {
@@ -182,9 +185,10 @@ impl Parser<'_> {
                     return Err(err(self.i, "a `\\` escape at the end"));
                 }
                 self.i += 2;
-            } else if is_ident_start(c) || (!first && (c.is_ascii_digit() || c == '-')) {
-                self.i += 1;
-            } else if first && self.i > start && c == '-' {
+            } else if is_ident_start(c)
+                || (!first && (c.is_ascii_digit() || c == '-'))
+                || (first && self.i > start && c == '-')
+            {
                 self.i += 1;
             } else {
                 break;
@@ -260,7 +264,10 @@ impl Parser<'_> {
                 return Ok(());
             }
         }
-        Err(err(open, &format!("the string opened with {quote} is never closed")))
+        Err(err(
+            open,
+            &format!("the string opened with {quote} is never closed"),
+        ))
     }
 
     fn pseudo(&mut self) -> Result<(), SelectorError> {
@@ -273,7 +280,10 @@ impl Parser<'_> {
         if !self.ident()? {
             return Err(err(colon, "`:` must be followed by a pseudo-class name"));
         }
-        let name: String = self.s[name_start..self.i].iter().collect::<String>().to_ascii_lowercase();
+        let name: String = self.s[name_start..self.i]
+            .iter()
+            .collect::<String>()
+            .to_ascii_lowercase();
         if self.peek() != Some('(') {
             return Ok(());
         }
@@ -364,12 +374,21 @@ mod tests {
             ("div >", "nothing after the combinator `>` (at character 5)"),
             ("#", "`#` must be followed by an id (at character 1)"),
             ("a[href", "`[` is never closed (at character 2)"),
-            ("a[href='x]", "the string opened with ' is never closed (at character 8)"),
+            (
+                "a[href='x]",
+                "the string opened with ' is never closed (at character 8)",
+            ),
             ("a,,b", "expected a selector, found `,` (at character 3)"),
             ("div)", "unexpected `)` (at character 4)"),
             (":not(.a", "`:not(` is never closed (at character 5)"),
-            (":nth-child()", "`:nth-child()` needs an argument (at character 11)"),
-            ("a >> b", "nothing after the combinator `>` (at character 3)"),
+            (
+                ":nth-child()",
+                "`:nth-child()` needs an argument (at character 11)",
+            ),
+            (
+                "a >> b",
+                "nothing after the combinator `>` (at character 3)",
+            ),
         ];
         for (input, expected) in cases {
             let e = check(input).expect_err(input);
@@ -379,7 +398,10 @@ mod tests {
 
     #[test]
     fn chains_cross_shadow_roots_and_frames_with_three_arrows() {
-        assert_eq!(split_chain("app-shell >>> #save"), vec!["app-shell", "#save"]);
+        assert_eq!(
+            split_chain("app-shell >>> #save"),
+            vec!["app-shell", "#save"]
+        );
         assert_eq!(check_chain("iframe#pay >>> form >>> .card"), Ok(()));
         let e = check_chain("app-shell >>> ").unwrap_err();
         assert_eq!(e.message, "nothing on one side of `>>>`");

@@ -65,7 +65,10 @@ impl UrlPattern {
                     "`**` must be a whole segment (`/a/**/b`), found `{seg}`"
                 ));
             } else if let Some(name) = seg.strip_prefix(':') {
-                let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                let valid = name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                     && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
                 if !valid {
                     return Err(format!(
@@ -78,7 +81,9 @@ impl UrlPattern {
                 names.push(name);
                 segments.push(Segment::Param(name.to_owned()));
             } else if seg.contains(':') {
-                return Err(format!("a `:parameter` must be a whole segment, found `{seg}`"));
+                return Err(format!(
+                    "a `:parameter` must be a whole segment, found `{seg}`"
+                ));
             } else {
                 segments.push(Segment::Glob(seg.to_owned()));
             }
@@ -181,9 +186,13 @@ pub fn audience_matches(rules: &[AudienceRule], user: &UserAttributes) -> bool {
         let value = user.get(rule.attr()).map(String::as_str);
         match rule {
             AudienceRule::Equals { value: want, .. } => value == Some(want.as_str()),
-            AudienceRule::OneOf { values, .. } => value.is_some_and(|v| values.iter().any(|w| w == v)),
+            AudienceRule::OneOf { values, .. } => {
+                value.is_some_and(|v| values.iter().any(|w| w == v))
+            }
             AudienceRule::Not { value: want, .. } => value != Some(want.as_str()),
-            AudienceRule::NotOneOf { values, .. } => !value.is_some_and(|v| values.iter().any(|w| w == v)),
+            AudienceRule::NotOneOf { values, .. } => {
+                !value.is_some_and(|v| values.iter().any(|w| w == v))
+            }
         }
     })
 }
@@ -194,7 +203,9 @@ pub fn frequency_allows(frequency: Frequency, progress: Option<&Progress>) -> bo
     match (frequency, progress) {
         (_, None) | (Frequency::Always, _) => true,
         (Frequency::Once, Some(_)) => false,
-        (Frequency::UntilCompleted, Some(p)) => p.completions == 0 && p.status != RunStatus::Completed,
+        (Frequency::UntilCompleted, Some(p)) => {
+            p.completions == 0 && p.status != RunStatus::Completed
+        }
     }
 }
 
@@ -226,21 +237,35 @@ mod tests {
     #[test]
     fn a_parameter_captures_one_segment() {
         let p = UrlPattern::parse("/orders/:id/edit").unwrap();
-        let caps = p.captures("https://shop.test/orders/A-17/edit#top").unwrap();
+        let caps = p
+            .captures("https://shop.test/orders/A-17/edit#top")
+            .unwrap();
         assert_eq!(caps.get("id").map(String::as_str), Some("A-17"));
         assert!(!p.matches("/orders//edit"));
     }
 
     #[test]
     fn query_fragment_and_trailing_slash_are_ignored() {
-        assert!(m("/demo/approvals", "http://127.0.0.1:8080/demo/approvals/?page=2#x"));
+        assert!(m(
+            "/demo/approvals",
+            "http://127.0.0.1:8080/demo/approvals/?page=2#x"
+        ));
     }
 
     #[test]
     fn a_host_in_the_pattern_is_matched_with_wildcards() {
-        assert!(m("https://*.example.com/app/**", "https://eu.Example.com/app/x"));
-        assert!(!m("https://*.example.com/app/**", "https://example.org/app/x"));
-        assert!(!m("https://*.example.com/app/**", "/app/x"), "a bare path has no host");
+        assert!(m(
+            "https://*.example.com/app/**",
+            "https://eu.Example.com/app/x"
+        ));
+        assert!(!m(
+            "https://*.example.com/app/**",
+            "https://example.org/app/x"
+        ));
+        assert!(
+            !m("https://*.example.com/app/**", "/app/x"),
+            "a bare path has no host"
+        );
     }
 
     #[test]
@@ -267,7 +292,10 @@ mod tests {
     }
 
     fn user(pairs: &[(&str, &str)]) -> UserAttributes {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -279,11 +307,30 @@ mod tests {
                 {"op":"not_one_of","attr":"literacy","values":["expert"]}]"#,
         )
         .unwrap();
-        assert!(audience_matches(&rules, &user(&[("role", "buyer"), ("department", "it")])));
-        assert!(!audience_matches(&rules, &user(&[("role", "buyer"), ("department", "hr")])));
-        assert!(!audience_matches(&rules, &user(&[("role", "buyer"), ("department", "it"), ("locale", "fr")])));
-        assert!(!audience_matches(&rules, &user(&[("role", "buyer"), ("department", "it"), ("literacy", "expert")])));
-        assert!(!audience_matches(&rules, &user(&[("department", "it")])), "a missing attribute never equals");
+        assert!(audience_matches(
+            &rules,
+            &user(&[("role", "buyer"), ("department", "it")])
+        ));
+        assert!(!audience_matches(
+            &rules,
+            &user(&[("role", "buyer"), ("department", "hr")])
+        ));
+        assert!(!audience_matches(
+            &rules,
+            &user(&[("role", "buyer"), ("department", "it"), ("locale", "fr")])
+        ));
+        assert!(!audience_matches(
+            &rules,
+            &user(&[
+                ("role", "buyer"),
+                ("department", "it"),
+                ("literacy", "expert")
+            ])
+        ));
+        assert!(
+            !audience_matches(&rules, &user(&[("department", "it")])),
+            "a missing attribute never equals"
+        );
         assert!(audience_matches(&[], &user(&[])));
     }
 
@@ -294,7 +341,10 @@ mod tests {
         assert!(!frequency_allows(Frequency::Once, Some(&p)));
         assert!(frequency_allows(Frequency::UntilCompleted, Some(&p)));
         p.status = RunStatus::Dismissed;
-        assert!(frequency_allows(Frequency::UntilCompleted, Some(&p)), "dismissing is not completing");
+        assert!(
+            frequency_allows(Frequency::UntilCompleted, Some(&p)),
+            "dismissing is not completing"
+        );
         p.status = RunStatus::Completed;
         p.completions = 1;
         assert!(!frequency_allows(Frequency::UntilCompleted, Some(&p)));

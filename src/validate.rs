@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::guide::{
-    Advance, AudienceRule, Guide, Kind, LocaleStrings, Start, Step, Target, Text, MAX_WAIT_MS, SCHEMA_VERSION,
+    Advance, AudienceRule, Guide, Kind, LocaleStrings, Start, Step, Target, Text, MAX_WAIT_MS,
+    SCHEMA_VERSION,
 };
 use crate::selector;
 use crate::targeting::UrlPattern;
@@ -105,19 +106,43 @@ pub fn validate_catalog(guides: &[Guide]) -> Vec<(usize, Problem)> {
     let mut first: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, g) in guides.iter().enumerate() {
         if let Some(&j) = first.get(g.id.as_str()) {
-            out.push((i, problem("id", format!("another guide already has the id `{}` (guide #{})", g.id, j + 1))));
+            out.push((
+                i,
+                problem(
+                    "id",
+                    format!(
+                        "another guide already has the id `{}` (guide #{})",
+                        g.id,
+                        j + 1
+                    ),
+                ),
+            ));
         } else {
             first.insert(&g.id, i);
         }
     }
-    for (i, g) in guides.iter().enumerate().filter(|(_, g)| g.kind == Kind::Checklist) {
+    for (i, g) in guides
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.kind == Kind::Checklist)
+    {
         for (k, item) in g.items.iter().enumerate() {
             let path = format!("items[{k}].guide");
             match first.get(item.guide.as_str()).map(|&j| &guides[j]) {
-                None => out.push((i, problem(&path, format!("no guide has the id `{}`", item.guide)))),
+                None => out.push((
+                    i,
+                    problem(&path, format!("no guide has the id `{}`", item.guide)),
+                )),
                 Some(t) if t.kind != Kind::Tour => out.push((
                     i,
-                    problem(&path, format!("`{}` is a {}; checklist items must be tours", t.id, t.kind.as_str())),
+                    problem(
+                        &path,
+                        format!(
+                            "`{}` is a {}; checklist items must be tours",
+                            t.id,
+                            t.kind.as_str()
+                        ),
+                    ),
                 )),
                 Some(_) => {}
             }
@@ -148,15 +173,27 @@ impl Validator {
 
     fn envelope(&mut self, g: &Guide) {
         if g.schema != SCHEMA_VERSION {
-            self.add("schema", format!("unsupported schema version {}; this Waymark reads version {SCHEMA_VERSION}", g.schema));
+            self.add(
+                "schema",
+                format!(
+                    "unsupported schema version {}; this Waymark reads version {SCHEMA_VERSION}",
+                    g.schema
+                ),
+            );
         }
         self.id("id", &g.id, "guide id");
         self.title("title", &g.title);
         if g.version == 0 || g.version > MAX_VERSION {
-            self.add("version", format!("{} is out of range (1 to {MAX_VERSION})", g.version));
+            self.add(
+                "version",
+                format!("{} is out of range (1 to {MAX_VERSION})", g.version),
+            );
         }
         if g.matching.urls.is_empty() {
-            self.add("match.urls", "list at least one URL pattern, e.g. \"/**\" for every page");
+            self.add(
+                "match.urls",
+                "list at least one URL pattern, e.g. \"/**\" for every page",
+            );
         }
         for (i, u) in g.matching.urls.iter().enumerate() {
             self.url_pattern(&format!("match.urls[{i}]"), u);
@@ -164,9 +201,13 @@ impl Validator {
         for (i, rule) in g.matching.audience.iter().enumerate() {
             let path = format!("match.audience[{i}]");
             if rule.attr().trim().is_empty() {
-                self.add(format!("{path}.attr"), "name the user attribute, e.g. \"role\"");
+                self.add(
+                    format!("{path}.attr"),
+                    "name the user attribute, e.g. \"role\"",
+                );
             }
-            if let AudienceRule::OneOf { values, .. } | AudienceRule::NotOneOf { values, .. } = rule {
+            if let AudienceRule::OneOf { values, .. } | AudienceRule::NotOneOf { values, .. } = rule
+            {
                 if values.is_empty() {
                     self.add(format!("{path}.values"), "list at least one value");
                 }
@@ -176,17 +217,29 @@ impl Validator {
             (Start::OnClick(sel), _) => self.selector("start.on_click", sel),
             (Start::Auto, Kind::Tip | Kind::Checklist) => self.add(
                 "start",
-                format!("a {} cannot start automatically; use \"launcher\" or on_click", g.kind.as_str()),
+                format!(
+                    "a {} cannot start automatically; use \"launcher\" or on_click",
+                    g.kind.as_str()
+                ),
             ),
             _ => {}
         }
         if let Some(c) = &g.category {
             if c.trim().is_empty() || c.len() > 100 {
-                self.add("category", "give a category of 1 to 100 characters, or leave it out");
+                self.add(
+                    "category",
+                    "give a category of 1 to 100 characters, or leave it out",
+                );
             }
         }
         if !is_locale_tag(&g.default_locale) {
-            self.add("default_locale", format!("`{}` is not a language tag like \"en\" or \"pt-BR\"", g.default_locale));
+            self.add(
+                "default_locale",
+                format!(
+                    "`{}` is not a language tag like \"en\" or \"pt-BR\"",
+                    g.default_locale
+                ),
+            );
         }
         if let Some(s) = g.stuck_after_s {
             self.stuck_after("stuck_after_s", s);
@@ -200,13 +253,22 @@ impl Validator {
             self.add("steps", "a tour needs at least one step");
         }
         if g.steps.len() > MAX_STEPS {
-            self.add("steps", format!("{} steps is too many (at most {MAX_STEPS}); split the tour", g.steps.len()));
+            self.add(
+                "steps",
+                format!(
+                    "{} steps is too many (at most {MAX_STEPS}); split the tour",
+                    g.steps.len()
+                ),
+            );
         }
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, step) in g.steps.iter().enumerate() {
             let path = format!("steps[{i}]");
             if let Some(&j) = seen.get(step.id.as_str()) {
-                self.add(format!("{path}.id"), format!("duplicate step id `{}` (also steps[{j}])", step.id));
+                self.add(
+                    format!("{path}.id"),
+                    format!("duplicate step id `{}` (also steps[{j}])", step.id),
+                );
             } else {
                 seen.insert(&step.id, i);
             }
@@ -248,7 +310,10 @@ impl Validator {
         self.not_for_kind(g, !g.steps.is_empty(), "steps");
         self.not_for_kind(g, !g.items.is_empty(), "items");
         let Some(tip) = &g.tip else {
-            self.add("tip", "a tip needs a `tip` object with its target, title and body");
+            self.add(
+                "tip",
+                "a tip needs a `tip` object with its target, title and body",
+            );
             return;
         };
         self.target("tip.target", &tip.target);
@@ -263,14 +328,20 @@ impl Validator {
             self.add("items", "a checklist needs at least one item");
         }
         if g.items.len() > MAX_ITEMS {
-            self.add("items", format!("{} items is too many (at most {MAX_ITEMS})", g.items.len()));
+            self.add(
+                "items",
+                format!("{} items is too many (at most {MAX_ITEMS})", g.items.len()),
+            );
         }
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, item) in g.items.iter().enumerate() {
             let path = format!("items[{i}]");
             self.id(&format!("{path}.id"), &item.id, "item id");
             if let Some(&j) = seen.get(item.id.as_str()) {
-                self.add(format!("{path}.id"), format!("duplicate item id `{}` (also items[{j}])", item.id));
+                self.add(
+                    format!("{path}.id"),
+                    format!("duplicate item id `{}` (also items[{j}])", item.id),
+                );
             } else {
                 seen.insert(&item.id, i);
             }
@@ -278,14 +349,23 @@ impl Validator {
             if item.guide == g.id {
                 self.add(format!("{path}.guide"), "a checklist cannot list itself");
             } else if item.guide.trim().is_empty() {
-                self.add(format!("{path}.guide"), "name the id of the tour to complete");
+                self.add(
+                    format!("{path}.guide"),
+                    "name the id of the tour to complete",
+                );
             }
         }
     }
 
     fn not_for_kind(&mut self, g: &Guide, present: bool, field: &str) {
         if present {
-            self.add(field, format!("a {} has no `{field}`; remove it or change `kind`", g.kind.as_str()));
+            self.add(
+                field,
+                format!(
+                    "a {} has no `{field}`; remove it or change `kind`",
+                    g.kind.as_str()
+                ),
+            );
         }
     }
 
@@ -293,10 +373,16 @@ impl Validator {
         for (tag, strings) in &g.locales {
             let path = format!("locales.{tag}");
             if !is_locale_tag(tag) {
-                self.add(&path, format!("`{tag}` is not a language tag like \"fr\" or \"pt-BR\""));
+                self.add(
+                    &path,
+                    format!("`{tag}` is not a language tag like \"fr\" or \"pt-BR\""),
+                );
             }
             if tag.eq_ignore_ascii_case(&g.default_locale) {
-                self.add(&path, "this is the default locale; its strings are written inline in the guide");
+                self.add(
+                    &path,
+                    "this is the default locale; its strings are written inline in the guide",
+                );
                 continue;
             }
             self.locale(g, &path, strings);
@@ -305,16 +391,25 @@ impl Validator {
 
     fn locale(&mut self, g: &Guide, path: &str, l: &LocaleStrings) {
         match &l.title {
-            None => self.add(format!("{path}.title"), format!("missing translation of the title \"{}\"", g.title)),
+            None => self.add(
+                format!("{path}.title"),
+                format!("missing translation of the title \"{}\"", g.title),
+            ),
             Some(t) => self.title(&format!("{path}.title"), t),
         }
         if g.description.is_some() && l.description.is_none() {
-            self.add(format!("{path}.description"), "missing translation of the description");
+            self.add(
+                format!("{path}.description"),
+                "missing translation of the description",
+            );
         }
         let ids: BTreeSet<&str> = g.steps.iter().map(|s| s.id.as_str()).collect();
         for s in &g.steps {
             match l.steps.get(&s.id) {
-                None => self.add(format!("{path}.steps"), format!("missing translation of step `{}`", s.id)),
+                None => self.add(
+                    format!("{path}.steps"),
+                    format!("missing translation of step `{}`", s.id),
+                ),
                 Some(t) => self.text(&format!("{path}.steps.{}", s.id), t),
             }
         }
@@ -324,13 +419,18 @@ impl Validator {
         match (&g.tip, &l.tip) {
             (Some(_), None) => self.add(format!("{path}.tip"), "missing translation of the tip"),
             (Some(_), Some(t)) => self.text(&format!("{path}.tip"), t),
-            (None, Some(_)) => self.add(format!("{path}.tip"), "this guide has no tip to translate"),
+            (None, Some(_)) => {
+                self.add(format!("{path}.tip"), "this guide has no tip to translate")
+            }
             (None, None) => {}
         }
         let items: BTreeSet<&str> = g.items.iter().map(|i| i.id.as_str()).collect();
         for item in &g.items {
             if !l.items.contains_key(&item.id) {
-                self.add(format!("{path}.items"), format!("missing translation of item `{}`", item.id));
+                self.add(
+                    format!("{path}.items"),
+                    format!("missing translation of item `{}`", item.id),
+                );
             }
         }
         for id in l.items.keys().filter(|id| !items.contains(id.as_str())) {
@@ -351,10 +451,16 @@ impl Validator {
             self.selector(&format!("{path}.css[{i}]"), sel);
         }
         if t.text.as_deref().is_some_and(|s| s.trim().is_empty()) {
-            self.add(format!("{path}.text"), "empty text matches everything; remove it or give the text to look for");
+            self.add(
+                format!("{path}.text"),
+                "empty text matches everything; remove it or give the text to look for",
+            );
         }
         if t.wait_ms > MAX_WAIT_MS {
-            self.add(format!("{path}.wait_ms"), format!("{} is out of range (0 to {MAX_WAIT_MS} ms)", t.wait_ms));
+            self.add(
+                format!("{path}.wait_ms"),
+                format!("{} is out of range (0 to {MAX_WAIT_MS} ms)", t.wait_ms),
+            );
         }
     }
 
@@ -373,10 +479,18 @@ impl Validator {
     #[cfg(feature = "full")]
     fn regex(&mut self, path: &str, pattern: &str) {
         if pattern.is_empty() {
-            self.add(path, "empty pattern matches anything; give a regular expression such as \"^\\\\d{4}$\"");
+            self.add(
+                path,
+                "empty pattern matches anything; give a regular expression such as \"^\\\\d{4}$\"",
+            );
         } else if let Err(e) = regex::Regex::new(pattern) {
             let detail = e.to_string();
-            let last = detail.lines().last().unwrap_or("").trim().trim_start_matches("error: ");
+            let last = detail
+                .lines()
+                .last()
+                .unwrap_or("")
+                .trim()
+                .trim_start_matches("error: ");
             self.add(path, format!("invalid regular expression: {last}"));
         }
     }
@@ -385,7 +499,10 @@ impl Validator {
     #[cfg(not(feature = "full"))]
     fn regex(&mut self, path: &str, pattern: &str) {
         if pattern.is_empty() {
-            self.add(path, "empty pattern matches anything; give a regular expression such as \"^\\\\d{4}$\"");
+            self.add(
+                path,
+                "empty pattern matches anything; give a regular expression such as \"^\\\\d{4}$\"",
+            );
         }
     }
 
@@ -393,7 +510,9 @@ impl Validator {
         let ok = !id.is_empty()
             && id.len() <= 64
             && id.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-            && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
         if !ok {
             self.add(
                 path,
@@ -406,13 +525,25 @@ impl Validator {
         if t.trim().is_empty() {
             self.add(path, "must not be empty");
         } else if t.chars().count() > MAX_TITLE {
-            self.add(path, format!("too long ({} characters, at most {MAX_TITLE})", t.chars().count()));
+            self.add(
+                path,
+                format!(
+                    "too long ({} characters, at most {MAX_TITLE})",
+                    t.chars().count()
+                ),
+            );
         }
     }
 
     fn body(&mut self, path: &str, b: &str) {
         if b.chars().count() > MAX_BODY {
-            self.add(path, format!("too long ({} characters, at most {MAX_BODY}); split the step", b.chars().count()));
+            self.add(
+                path,
+                format!(
+                    "too long ({} characters, at most {MAX_BODY}); split the step",
+                    b.chars().count()
+                ),
+            );
         }
     }
 

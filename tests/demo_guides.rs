@@ -38,8 +38,17 @@ fn the_demo_has_a_multi_page_tour_of_six_steps_with_three_advance_kinds() {
         .filter(|g| g.kind == Kind::Tour)
         .max_by_key(|g| g.steps.len())
         .unwrap();
-    assert!(tour.steps.len() >= 6, "{} has {} steps", tour.id, tour.steps.len());
-    let pages: BTreeSet<_> = tour.steps.iter().filter_map(|s| s.page.as_deref()).collect();
+    assert!(
+        tour.steps.len() >= 6,
+        "{} has {} steps",
+        tour.id,
+        tour.steps.len()
+    );
+    let pages: BTreeSet<_> = tour
+        .steps
+        .iter()
+        .filter_map(|s| s.page.as_deref())
+        .collect();
     assert!(pages.len() >= 2, "multi-page: {pages:?}");
     let kinds: BTreeSet<_> = tour.steps.iter().map(|s| s.advance.name()).collect();
     assert!(kinds.len() >= 3, "advance kinds: {kinds:?}");

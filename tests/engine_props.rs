@@ -29,21 +29,33 @@ fn guides() -> Vec<Guide> {
         "schema": 1, "id": "l", "kind": "checklist", "title": "L", "version": 1,
         "match": {"urls": ["/**"]}, "items": [{"id": "i", "label": "I", "guide": "t"}, {"id": "j", "label": "J", "guide": "o"}]
     });
-    [tour, other, list].into_iter().map(|v| serde_json::from_value(v).unwrap()).collect()
+    [tour, other, list]
+        .into_iter()
+        .map(|v| serde_json::from_value(v).unwrap())
+        .collect()
 }
 
 fn input() -> impl Strategy<Value = Input> {
     let url = prop_oneof![
-        Just("/app/a"), Just("/app/b"), Just("/app/done"), Just("/elsewhere"), Just("https://h.test/app/b?q=1")
+        Just("/app/a"),
+        Just("/app/b"),
+        Just("/app/done"),
+        Just("/elsewhere"),
+        Just("https://h.test/app/b?q=1")
     ];
     let guide = prop_oneof![Just("t"), Just("o"), Just("l"), Just("missing")];
     prop_oneof![
         url.prop_map(|u| Input::PageChanged { url: u.to_string() }),
-        guide.prop_map(|g| Input::Start { guide: g.to_string(), trigger: Trigger::Launcher }),
+        guide.prop_map(|g| Input::Start {
+            guide: g.to_string(),
+            trigger: Trigger::Launcher
+        }),
         (0usize..7).prop_map(|step| Input::TargetFound { step }),
         (0usize..7).prop_map(|step| Input::TargetMissing { step }),
         any::<bool>().prop_map(|on_target| Input::Clicked { on_target }),
-        prop_oneof![Just("x"), Just("xx"), Just("y"), Just("")].prop_map(|v| Input::InputChanged { value: v.to_string() }),
+        prop_oneof![Just("x"), Just("xx"), Just("y"), Just("")].prop_map(|v| Input::InputChanged {
+            value: v.to_string()
+        }),
         (0usize..7).prop_map(|step| Input::ElementVisible { step }),
         Just(Input::Next),
         Just(Input::Back),

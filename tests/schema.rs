@@ -1,3 +1,4 @@
+#![cfg(feature = "full")]
 //! `guides/schema.json` is the JSON Schema generated from the guide types.
 //! Regenerate it with `WAYMARK_BLESS=1 cargo test --test schema`.
 
@@ -19,7 +20,8 @@ fn the_checked_in_schema_matches_the_guide_types() {
 
 #[test]
 fn the_schema_refuses_unknown_fields_and_names_every_kind() {
-    let schema: serde_json::Value = serde_json::from_str(&waymark::schema::guide_schema_json()).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&waymark::schema::guide_schema_json()).unwrap();
     assert_eq!(schema["additionalProperties"], serde_json::json!(false));
     let kinds = &schema["$defs"]["Kind"];
     let text = kinds.to_string();

@@ -99,18 +99,30 @@ fn type_errors_and_unknown_fields_name_the_path() {
     let e = parse_guide(&v.to_string()).unwrap_err();
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].path, "steps[1].placement");
-    assert!(e[0].message.starts_with("unknown variant `middle`, expected one of `top`"), "{}", e[0].message);
+    assert!(
+        e[0].message
+            .starts_with("unknown variant `middle`, expected one of `top`"),
+        "{}",
+        e[0].message
+    );
 
     let mut v = base_tour();
     v["steps"][0]["colour"] = json!("red");
     let e = parse_guide(&v.to_string()).unwrap_err();
     assert_eq!(e[0].path, "steps[0].colour");
-    assert!(e[0].message.starts_with("unknown field `colour`"), "{}", e[0].message);
+    assert!(
+        e[0].message.starts_with("unknown field `colour`"),
+        "{}",
+        e[0].message
+    );
 
     let mut v = base_tour();
     v["version"] = json!("one");
     let e = parse_guide(&v.to_string()).unwrap_err();
-    assert_eq!(e[0].to_string(), "version: invalid type: string \"one\", expected u32");
+    assert_eq!(
+        e[0].to_string(),
+        "version: invalid type: string \"one\", expected u32"
+    );
 }
 
 #[test]
@@ -122,7 +134,11 @@ fn a_json_syntax_error_gives_line_and_column() {
 #[test]
 fn a_tip_and_a_checklist_need_their_own_parts() {
     let tip = json!({"schema": 1, "id": "t", "kind": "tip", "title": "T", "version": 1, "match": {"urls": ["/**"]}, "start": "auto"});
-    let got: Vec<String> = parse_guide(&tip.to_string()).unwrap_err().iter().map(Problem::to_string).collect();
+    let got: Vec<String> = parse_guide(&tip.to_string())
+        .unwrap_err()
+        .iter()
+        .map(Problem::to_string)
+        .collect();
     assert_eq!(
         got,
         vec![
@@ -132,7 +148,11 @@ fn a_tip_and_a_checklist_need_their_own_parts() {
     );
     let list = json!({"schema": 1, "id": "c", "kind": "checklist", "title": "C", "version": 1, "match": {"urls": ["/**"]},
         "items": [{"id": "x", "label": "X", "guide": "c"}, {"id": "x", "label": "", "guide": "a"}]});
-    let got: Vec<String> = parse_guide(&list.to_string()).unwrap_err().iter().map(Problem::to_string).collect();
+    let got: Vec<String> = parse_guide(&list.to_string())
+        .unwrap_err()
+        .iter()
+        .map(Problem::to_string)
+        .collect();
     assert_eq!(
         got,
         vec![
@@ -146,14 +166,18 @@ fn a_tip_and_a_checklist_need_their_own_parts() {
 #[test]
 fn the_catalog_refuses_duplicate_ids_and_checklists_naming_missing_or_wrong_guides() {
     let tour: Guide = serde_json::from_value(base_tour()).unwrap();
-    let tip: Guide = serde_json::from_value(json!({"schema": 1, "id": "tip", "kind": "tip", "title": "T", "version": 1,
-        "match": {"urls": ["/**"]}, "tip": {"target": {"css": ["#x"]}, "title": "T"}}))
+    let tip: Guide = serde_json::from_value(
+        json!({"schema": 1, "id": "tip", "kind": "tip", "title": "T", "version": 1,
+        "match": {"urls": ["/**"]}, "tip": {"target": {"css": ["#x"]}, "title": "T"}}),
+    )
     .unwrap();
-    let list: Guide = serde_json::from_value(json!({"schema": 1, "id": "c", "kind": "checklist", "title": "C", "version": 1,
+    let list: Guide = serde_json::from_value(
+        json!({"schema": 1, "id": "c", "kind": "checklist", "title": "C", "version": 1,
         "match": {"urls": ["/**"]}, "items": [
             {"id": "a", "label": "A", "guide": "req"},
             {"id": "b", "label": "B", "guide": "gone"},
-            {"id": "c", "label": "C", "guide": "tip"}]}))
+            {"id": "c", "label": "C", "guide": "tip"}]}),
+    )
     .unwrap();
     let got: Vec<(usize, String)> = validate_catalog(&[tour.clone(), tip, list, tour])
         .into_iter()
@@ -162,9 +186,15 @@ fn the_catalog_refuses_duplicate_ids_and_checklists_naming_missing_or_wrong_guid
     assert_eq!(
         got,
         vec![
-            (3, "id: another guide already has the id `req` (guide #1)".to_string()),
+            (
+                3,
+                "id: another guide already has the id `req` (guide #1)".to_string()
+            ),
             (2, "items[1].guide: no guide has the id `gone`".to_string()),
-            (2, "items[2].guide: `tip` is a tip; checklist items must be tours".to_string()),
+            (
+                2,
+                "items[2].guide: `tip` is a tip; checklist items must be tours".to_string()
+            ),
         ]
     );
 }
