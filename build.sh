@@ -22,8 +22,10 @@ CHROMIUM=/usr/bin/chromium
 CHROMEDRIVER=/usr/bin/chromedriver
 
 export PATH="$ROOT/.tools/node_modules/.bin:$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+RUSTFMT_COLOR=auto
 if [[ -n "${CI:-}" ]]; then
     export CARGO_TERM_COLOR=never
+    RUSTFMT_COLOR=never
 fi
 
 STAGE=setup
@@ -233,10 +235,12 @@ cmd_test() {
     install_test_tools
 
     stage "cargo fmt --check"
-    cargo fmt --all --check
+    cargo fmt --all --check -- --color "$RUSTFMT_COLOR"
 
     stage "cargo clippy"
     cargo clippy --workspace --all-targets -- -D warnings
+    # The runtime's browser tests and wasm-only code compile for wasm32 alone.
+    cargo clippy --target "$WASM_TARGET" -p waymark-runtime -p waymark-editor --all-targets -- -D warnings
 
     stage "cargo test (native)"
     cargo test --workspace
@@ -294,7 +298,7 @@ main() {
         serve) cmd_serve "$@" ;;
         test) cmd_test ;;
         bench) cmd_bench ;;
-        -h | --help | help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' ;;
+        -h | --help | help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' ;;
         *) die "unknown command '$command' (build | serve | test | bench)" ;;
     esac
 }

@@ -33,7 +33,7 @@ pub fn start() {
 /// What the agent's text currently is, as far as validation goes.
 enum Verdict {
     Empty,
-    Valid(Guide),
+    Valid(Box<Guide>),
     Invalid(Vec<Problem>),
 }
 
@@ -43,7 +43,7 @@ impl Verdict {
             return Verdict::Empty;
         }
         match parse_guide(text) {
-            Ok(guide) => Verdict::Valid(guide),
+            Ok(guide) => Verdict::Valid(Box::new(guide)),
             Err(problems) => Verdict::Invalid(problems),
         }
     }
@@ -116,5 +116,24 @@ fn problem_count(n: usize) -> String {
         "1 problem".to_owned()
     } else {
         format!("{n} problems")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_text_asks_for_a_guide_rather_than_reporting_a_syntax_error() {
+        assert!(matches!(Verdict::of("  \n"), Verdict::Empty));
+    }
+
+    #[test]
+    fn a_broken_guide_is_reported_by_json_path() {
+        let text = r#"{"schema":1,"id":"x","kind":"tour","title":"X","version":1,"match":{"urls":["/**"]},"steps":[{"id":"a","title":"A","body":"","target":{"css":[""]}}]}"#;
+        let Verdict::Invalid(problems) = Verdict::of(text) else {
+            panic!("expected problems");
+        };
+        assert!(problems.iter().any(|p| p.path == "steps[0].target.css[0]"));
     }
 }

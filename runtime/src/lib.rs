@@ -23,7 +23,7 @@
 //! window.Waymark.init({ app: "demo" }); // idempotent
 //! ```
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -36,6 +36,9 @@ thread_local! {
     /// The options given to the latest `init`, kept for the parts of the runtime that
     /// will read them (app key, user attributes, server URL).
     static OPTIONS: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
+    /// Whether `window.Waymark` was set by this instance, so a second `init` (often
+    /// made through `window.Waymark.init` itself) does not make new closures.
+    static EXPOSED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Runs when the module is instantiated. Deliberately does nothing: the page decides
@@ -62,7 +65,11 @@ pub fn version() -> String {
 fn try_init(options: JsValue) -> Result<(), JsValue> {
     mount()?;
     OPTIONS.with(|stored| *stored.borrow_mut() = options);
-    expose_api()
+    if !EXPOSED.get() {
+        expose_api()?;
+        EXPOSED.set(true);
+    }
+    Ok(())
 }
 
 /// Finds the shadow root Waymark already mounted, or mounts one. The lookup goes

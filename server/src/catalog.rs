@@ -112,3 +112,34 @@ pub fn check_files(files: &[PathBuf]) -> Result<Checked, ReadError> {
         files: files.len(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tour(id: &str) -> String {
+        format!(
+            r#"{{"schema":1,"id":"{id}","kind":"tour","title":"T","version":1,
+                "match":{{"urls":["/**"]}},"steps":[{{"id":"a","title":"A"}}]}}"#
+        )
+    }
+
+    #[test]
+    fn a_guide_with_a_catalog_problem_is_left_out_and_its_file_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = dir.path().join("a.json");
+        let second = dir.path().join("b.json");
+        std::fs::write(&first, tour("same")).unwrap();
+        std::fs::write(&second, tour("same")).unwrap();
+        std::fs::write(dir.path().join(SCHEMA_FILE), "{}").unwrap();
+
+        let files = find_guide_files(&[dir.path().to_owned()]).unwrap();
+        assert_eq!(files, vec![first.clone(), second.clone()]);
+        let checked = check_files(&files).unwrap();
+
+        assert_eq!(checked.files, 2);
+        assert_eq!(checked.valid.len(), 1, "one of the duplicates is served");
+        assert_eq!(checked.problems.len(), 1);
+        assert_eq!(checked.problems[0].1.path, "id");
+    }
+}

@@ -23,7 +23,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "waymark", version, about = "Waymark: guided tours, tips and checklists for web apps")]
+#[command(
+    name = "waymark",
+    version,
+    about = "Waymark: guided tours, tips and checklists for web apps"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -1,6 +1,7 @@
 //! `waymark serve`: the HTTP service — static pages from `www/`, the guide catalog at
 //! `/v1/guides` and a health check at `/healthz`.
 
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,7 +22,10 @@ struct AppState {
 }
 
 pub fn run(addr: SocketAddr, www: PathBuf, guides: PathBuf) -> ExitCode {
+    // Logs go to stderr so stdout carries only the demo URL line.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
@@ -84,7 +88,9 @@ async fn list_guides(State(state): State<Arc<AppState>>) -> Result<Json<Vec<Guid
     for (file, problem) in &checked.problems {
         tracing::warn!(file = %file.display(), %problem, "skipping invalid guide");
     }
-    Ok(Json(checked.valid.into_iter().map(|(_, guide)| guide).collect()))
+    Ok(Json(
+        checked.valid.into_iter().map(|(_, guide)| guide).collect(),
+    ))
 }
 
 async fn shutdown_signal() {

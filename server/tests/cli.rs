@@ -32,9 +32,18 @@ fn validate_names_the_broken_file_and_the_json_path() {
         .lines()
         .find(|line| line.contains("steps[0].target.css[0]"))
         .unwrap_or_else(|| panic!("no problem at steps[0].target.css[0] in:\n{stderr}"));
-    assert!(line.contains("broken.json: steps[0].target.css[0]"), "{line}");
-    assert!(!stderr.contains("welcome.json"), "the good guide has no problem:\n{stderr}");
-    assert!(!stderr.contains("schema.json"), "schema.json is not a guide:\n{stderr}");
+    assert!(
+        line.contains("broken.json: steps[0].target.css[0]"),
+        "{line}"
+    );
+    assert!(
+        !stderr.contains("welcome.json"),
+        "the good guide has no problem:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("schema.json"),
+        "schema.json is not a guide:\n{stderr}"
+    );
     assert!(
         stderr.contains("2 guides checked") && stderr.contains("in 1 file"),
         "summary:\n{stderr}"
