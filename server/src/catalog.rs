@@ -4,7 +4,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use waymark::guide::Guide;
-use waymark::validate::{parse_guide, validate_catalog, Problem};
+use waymark::validate::{from_json, validate_catalog, validate_guide, Problem};
 
 /// The file name that holds the exported JSON Schema beside the guides, not a guide.
 const SCHEMA_FILE: &str = "schema.json";
@@ -70,24 +70,31 @@ pub struct Checked {
     pub files: usize,
 }
 
-/// Parses and validates each file on its own, then the guides that parsed as a
+/// Parses and validates each file on its own, then every guide that parsed as a
 /// catalog (duplicate ids, checklists naming missing guides).
 pub fn check_files(files: &[PathBuf]) -> Result<Checked, ReadError> {
     let mut parsed: Vec<(PathBuf, Guide)> = Vec::new();
     let mut problems: Vec<(PathBuf, Problem)> = Vec::new();
+    let mut faulty: Vec<bool> = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(file).map_err(|error| ReadError {
             path: file.clone(),
             error,
         })?;
-        match parse_guide(&text) {
-            Ok(guide) => parsed.push((file.clone(), guide)),
-            Err(found) => problems.extend(found.into_iter().map(|p| (file.clone(), p))),
+        match from_json(&text) {
+            Ok(guide) => {
+                let found = validate_guide(&guide);
+                faulty.push(!found.is_empty());
+                problems.extend(found.into_iter().map(|p| (file.clone(), p)));
+                parsed.push((file.clone(), guide));
+            }
+            Err(problem) => problems.push((file.clone(), problem)),
         }
     }
 
+    // Guides with problems of their own still count here, so a checklist naming a
+    // broken guide is not also told that the guide does not exist.
     let guides: Vec<Guide> = parsed.iter().map(|(_, guide)| guide.clone()).collect();
-    let mut faulty = vec![false; parsed.len()];
     for (index, problem) in validate_catalog(&guides) {
         match parsed.get(index) {
             Some((file, _)) => {
