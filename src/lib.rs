@@ -31,10 +31,12 @@ pub mod geometry;
 pub mod guide;
 pub mod markup;
 pub mod progress;
+pub mod redact;
 #[cfg(feature = "full")]
 pub mod schema;
 pub mod selector;
 pub mod targeting;
+pub mod ticket;
 pub mod validate;
 
 /// Milliseconds since the Unix epoch, as given by the host. The core never reads a clock.

@@ -1,0 +1,516 @@
+//! The level-1 ticket a stuck user reviews and sends: what it says, composed from facts.
+//!
+//! Owns the wording and structure of a [`TicketDraft`]: subject, a description an L1
+//! agent can act on (guide, step, what was done and when, the page, browser, OS,
+//! viewport, language), the optional attachments (script errors, failed requests, field
+//! values the guide allows), category and priority, all passed through a
+//! [`Redactor`] before the user even sees them. It reads no page, no clock and no
+//! storage: the runtime gathers the facts into a [`TicketFacts`], and the user may still
+//! edit every part and switch each attachment off.
+
+use serde::{Deserialize, Serialize};
+
+use crate::guide::Priority;
+use crate::redact::Redactor;
+use crate::Millis;
+
+/// Everything known when the user asks for a person.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TicketFacts {
+    pub guide: Option<GuideRef>,
+    pub step: Option<StepRef>,
+    /// Why help was offered: `dwell`, `target_missing`, `user_asked`, ...
+    pub reason: Option<String>,
+    pub category: Option<String>,
+    pub priority: Priority,
+    pub page_url: String,
+    pub page_title: String,
+    pub user_agent: String,
+    pub viewport: (u32, u32),
+    pub language: String,
+    /// When the facts were gathered.
+    pub at: Millis,
+    /// What the user did in the guide, oldest first.
+    pub history: Vec<Action>,
+    pub script_errors: Vec<ScriptError>,
+    pub failed_requests: Vec<FailedRequest>,
+    /// Values of the host app's fields; only filled when the guide allows capture.
+    pub fields: Vec<FieldValue>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuideRef {
+    pub id: String,
+    pub title: String,
+    pub version: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepRef {
+    pub index: usize,
+    pub id: String,
+    pub title: String,
+    pub total: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Action {
+    pub at: Millis,
+    pub what: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScriptError {
+    pub at: Millis,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailedRequest {
+    pub at: Millis,
+    pub method: String,
+    /// The URL as requested; only its path is kept in the ticket.
+    pub url: String,
+    /// 0 for a network error.
+    pub status: u16,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldValue {
+    pub label: String,
+    pub value: String,
+}
+
+/// The ticket as the user reviews it. Every text is already redacted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketDraft {
+    pub subject: String,
+    pub description: String,
+    pub category: Option<String>,
+    pub priority: Priority,
+    pub attachments: Vec<Attachment>,
+}
+
+/// A part the user can switch off before sending.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// `environment`, `script_errors`, `failed_requests`, `fields`.
+    pub key: String,
+    pub label: String,
+    pub text: String,
+    pub include: bool,
+}
+
+/// At most this many of each list make it into a ticket, newest kept.
+pub const MAX_LISTED: usize = 10;
+const MAX_SUBJECT: usize = 120;
+
+impl TicketDraft {
+    /// The text sent to the help desk: the description, then each included attachment.
+    pub fn body(&self) -> String {
+        let mut out = self.description.trim_end().to_owned();
+        for a in self.attachments.iter().filter(|a| a.include) {
+            out.push_str("\n\n");
+            out.push_str(&a.label);
+            out.push_str(":\n");
+            out.push_str(&a.text);
+        }
+        out
+    }
+}
+
+/// Composes the draft from the facts, redacting every text.
+pub fn compose(f: &TicketFacts, redactor: &Redactor) -> TicketDraft {
+    let r = |s: &str| redactor.redact(s);
+    let subject = match (&f.guide, &f.step) {
+        (Some(g), Some(s)) => format!(
+            "Stuck in \"{}\" at step {} of {}: {}",
+            g.title,
+            s.index + 1,
+            s.total,
+            s.title
+        ),
+        (Some(g), None) => format!("Help needed with \"{}\"", g.title),
+        (None, _) if !f.page_title.is_empty() => format!("Help needed on \"{}\"", f.page_title),
+        (None, _) => "Help needed".to_owned(),
+    };
+    let mut d = String::new();
+    d.push_str("The user asked for help from Waymark");
+    if let Some(reason) = &f.reason {
+        d.push_str(&format!(" ({})", reason_text(reason)));
+    }
+    d.push_str(".\n\n");
+    if let Some(g) = &f.guide {
+        d.push_str(&format!(
+            "Guide: {} ({}, version {})\n",
+            g.title, g.id, g.version
+        ));
+    }
+    if let Some(s) = &f.step {
+        d.push_str(&format!(
+            "Step: {} of {}, \"{}\" ({})\n",
+            s.index + 1,
+            s.total,
+            s.title,
+            s.id
+        ));
+    }
+    d.push_str(&format!("Page: {}\n", page_line(f)));
+    if !f.history.is_empty() {
+        d.push_str("\nWhat was done:\n");
+        for a in tail(&f.history) {
+            d.push_str(&format!("- {} {}\n", clock(a.at, f.at), a.what));
+        }
+    }
+    let environment = format!(
+        "Browser: {}\nOS: {}\nViewport: {} x {}\nLanguage: {}",
+        browser(&f.user_agent),
+        os(&f.user_agent),
+        f.viewport.0,
+        f.viewport.1,
+        if f.language.is_empty() {
+            "unknown"
+        } else {
+            &f.language
+        },
+    );
+    let mut attachments = vec![Attachment {
+        key: "environment".into(),
+        label: "Browser and device".into(),
+        text: environment,
+        include: true,
+    }];
+    if !f.script_errors.is_empty() {
+        let text = tail(&f.script_errors)
+            .iter()
+            .map(|e| format!("- {} {}", clock(e.at, f.at), r(&e.message)))
+            .collect::<Vec<_>>()
+            .join("\n");
+        attachments.push(Attachment {
+            key: "script_errors".into(),
+            label: "Recent script errors".into(),
+            text,
+            include: true,
+        });
+    }
+    if !f.failed_requests.is_empty() {
+        let text = tail(&f.failed_requests)
+            .iter()
+            .map(|q| {
+                let status = if q.status == 0 {
+                    "network error".to_owned()
+                } else {
+                    q.status.to_string()
+                };
+                format!(
+                    "- {} {} {} → {}",
+                    clock(q.at, f.at),
+                    q.method.to_ascii_uppercase(),
+                    path_of(&q.url),
+                    status
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        attachments.push(Attachment {
+            key: "failed_requests".into(),
+            label: "Failed requests".into(),
+            text,
+            include: true,
+        });
+    }
+    if !f.fields.is_empty() {
+        let text = f
+            .fields
+            .iter()
+            .map(|v| format!("- {}: {}", v.label, r(&v.value)))
+            .collect::<Vec<_>>()
+            .join("\n");
+        attachments.push(Attachment {
+            key: "fields".into(),
+            label: "Values entered in the form".into(),
+            text,
+            include: true,
+        });
+    }
+    TicketDraft {
+        subject: truncate(&r(&subject), MAX_SUBJECT),
+        description: r(&d),
+        category: f.category.clone(),
+        priority: f.priority,
+        attachments,
+    }
+}
+
+fn reason_text(reason: &str) -> &str {
+    match reason {
+        "dwell" => "they stayed on one step for a long time",
+        "target_missing" => "the element the guide points at never appeared",
+        "user_asked" => "they pressed \"I'm stuck\"",
+        "rage_clicks" => "they clicked repeatedly without getting further",
+        "error_shown" => "an error message appeared",
+        "back_and_forth" => "they went back and forth between steps",
+        other => other,
+    }
+}
+
+fn page_line(f: &TicketFacts) -> String {
+    let path = path_of(&f.page_url);
+    if f.page_title.is_empty() {
+        path
+    } else {
+        format!("{} ({})", f.page_title, path)
+    }
+}
+
+/// `https://h/a/b?x=1#y` → `https://h/a/b`: queries often carry personal data.
+fn path_of(url: &str) -> String {
+    url.split(['?', '#']).next().unwrap_or("").to_owned()
+}
+
+fn tail<T>(items: &[T]) -> &[T] {
+    &items[items.len().saturating_sub(MAX_LISTED)..]
+}
+
+/// Time of an action relative to when the ticket was drafted: `-2m05s`.
+fn clock(at: Millis, now: Millis) -> String {
+    let s = now.saturating_sub(at) / 1000;
+    if s >= 3600 {
+        format!("[-{}h{:02}m]", s / 3600, (s % 3600) / 60)
+    } else {
+        format!("[-{}m{:02}s]", s / 60, s % 60)
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}
+
+/// `Chrome 156`, `Firefox 140`, `Safari 18`, `Edge 150` from a user agent string.
+pub fn browser(ua: &str) -> String {
+    let version = |key: &str| {
+        ua.split(key)
+            .nth(1)
+            .map(|rest| {
+                rest.split(|c: char| !c.is_ascii_digit())
+                    .next()
+                    .unwrap_or("")
+            })
+            .filter(|v| !v.is_empty())
+    };
+    let named = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+    ];
+    for (key, name) in named {
+        if let Some(v) = version(key) {
+            return format!("{name} {v}");
+        }
+    }
+    if ua.contains("Safari/") {
+        if let Some(v) = version("Version/") {
+            return format!("Safari {v}");
+        }
+    }
+    if ua.is_empty() {
+        "unknown".into()
+    } else {
+        ua.chars().take(80).collect()
+    }
+}
+
+/// `Windows`, `macOS`, `Linux`, `Android`, `iOS`, `ChromeOS` from a user agent string.
+pub fn os(ua: &str) -> &'static str {
+    if ua.contains("Android") {
+        "Android"
+    } else if ua.contains("iPhone") || ua.contains("iPad") {
+        "iOS"
+    } else if ua.contains("Windows") {
+        "Windows"
+    } else if ua.contains("CrOS") {
+        "ChromeOS"
+    } else if ua.contains("Mac OS X") || ua.contains("Macintosh") {
+        "macOS"
+    } else if ua.contains("Linux") {
+        "Linux"
+    } else {
+        "unknown"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CHROME: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.8078.73 Safari/537.36";
+
+    fn facts() -> TicketFacts {
+        TicketFacts {
+            guide: Some(GuideRef {
+                id: "raise-requisition".into(),
+                title: "Raise a purchase requisition".into(),
+                version: 3,
+            }),
+            step: Some(StepRef {
+                index: 4,
+                id: "cost-centre".into(),
+                title: "Charge it to your cost centre".into(),
+                total: 8,
+            }),
+            reason: Some("dwell".into()),
+            category: Some("purchasing".into()),
+            priority: Priority::Normal,
+            page_url: "https://buy.test/demo/requisitions/new?email=bob@corp.example&token=abc"
+                .into(),
+            page_title: "New requisition".into(),
+            user_agent: CHROME.into(),
+            viewport: (1280, 800),
+            language: "en-GB".into(),
+            at: 200_000,
+            history: vec![
+                Action {
+                    at: 80_000,
+                    what: "started the guide from the launcher".into(),
+                },
+                Action {
+                    at: 125_000,
+                    what: "reached step 5, \"Charge it to your cost centre\"".into(),
+                },
+            ],
+            script_errors: vec![ScriptError {
+                at: 190_000,
+                message: "TypeError: x is undefined (mail bob@corp.example)".into(),
+            }],
+            failed_requests: vec![FailedRequest {
+                at: 195_000,
+                method: "post".into(),
+                url: "https://buy.test/api/costcentres/4410?key=zzz".into(),
+                status: 503,
+            }],
+            fields: vec![],
+        }
+    }
+
+    #[test]
+    fn the_subject_names_the_guide_and_the_step() {
+        let d = compose(&facts(), &Redactor::default());
+        assert_eq!(d.subject, "Stuck in \"Raise a purchase requisition\" at step 5 of 8: Charge it to your cost centre");
+        assert_eq!(
+            (d.category.as_deref(), d.priority),
+            (Some("purchasing"), Priority::Normal)
+        );
+    }
+
+    #[test]
+    fn the_description_says_guide_step_page_and_what_was_done_with_times() {
+        let d = compose(&facts(), &Redactor::default());
+        let expected =
+            "The user asked for help from Waymark (they stayed on one step for a long time).\n\n\
+Guide: Raise a purchase requisition (raise-requisition, version 3)\n\
+Step: 5 of 8, \"Charge it to your cost centre\" (cost-centre)\n\
+Page: New requisition (https://buy.test/demo/requisitions/new)\n\n\
+What was done:\n\
+- [-2m00s] started the guide from the launcher\n\
+- [-1m15s] reached step 5, \"Charge it to your cost centre\"\n";
+        assert_eq!(d.description, expected);
+    }
+
+    #[test]
+    fn attachments_list_environment_errors_and_failed_requests_redacted() {
+        let d = compose(&facts(), &Redactor::default());
+        let keys: Vec<&str> = d.attachments.iter().map(|a| a.key.as_str()).collect();
+        assert_eq!(keys, ["environment", "script_errors", "failed_requests"]);
+        assert_eq!(
+            d.attachments[0].text,
+            "Browser: Chrome 156\nOS: Linux\nViewport: 1280 x 800\nLanguage: en-GB"
+        );
+        assert_eq!(
+            d.attachments[1].text,
+            "- [-0m10s] TypeError: x is undefined (mail [email])"
+        );
+        assert_eq!(
+            d.attachments[2].text,
+            "- [-0m05s] POST https://buy.test/api/costcentres/4410 → 503"
+        );
+    }
+
+    #[test]
+    fn switched_off_attachments_stay_out_of_the_body() {
+        let mut d = compose(&facts(), &Redactor::default());
+        d.attachments[1].include = false;
+        let body = d.body();
+        assert!(body.contains("Browser and device:\nBrowser: Chrome 156"));
+        assert!(!body.contains("TypeError"));
+        assert!(body.contains("Failed requests:"));
+        assert!(
+            !body.contains("bob@corp.example") && !body.contains("zzz") && !body.contains("abc")
+        );
+    }
+
+    #[test]
+    fn field_values_appear_only_when_given_and_are_redacted() {
+        let mut f = facts();
+        f.fields = vec![FieldValue {
+            label: "Supplier contact".into(),
+            value: "ann@acme.example, +44 20 7946 0958".into(),
+        }];
+        let d = compose(&f, &Redactor::default());
+        assert_eq!(
+            d.attachments.last().unwrap().text,
+            "- Supplier contact: [email], [phone]"
+        );
+    }
+
+    #[test]
+    fn without_a_guide_the_page_titles_the_ticket() {
+        let f = TicketFacts {
+            page_title: "Approvals".into(),
+            ..TicketFacts::default()
+        };
+        assert_eq!(
+            compose(&f, &Redactor::default()).subject,
+            "Help needed on \"Approvals\""
+        );
+        assert_eq!(
+            compose(&TicketFacts::default(), &Redactor::default()).subject,
+            "Help needed"
+        );
+    }
+
+    #[test]
+    fn long_subjects_are_cut_with_an_ellipsis() {
+        let mut f = facts();
+        f.step.as_mut().unwrap().title = "x".repeat(300);
+        let s = compose(&f, &Redactor::default()).subject;
+        assert_eq!(s.chars().count(), MAX_SUBJECT);
+        assert!(s.ends_with('…'));
+    }
+
+    #[test]
+    fn browsers_and_systems_are_named_from_the_user_agent() {
+        let edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/150.0 Safari/537.36 Edg/150.0.1";
+        let safari = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1";
+        let firefox =
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:140.0) Gecko/20100101 Firefox/140.0";
+        assert_eq!(
+            (browser(edge), os(edge)),
+            ("Edge 150".to_string(), "Windows")
+        );
+        assert_eq!(
+            (browser(safari), os(safari)),
+            ("Safari 18".to_string(), "iOS")
+        );
+        assert_eq!(
+            (browser(firefox), os(firefox)),
+            ("Firefox 140".to_string(), "macOS")
+        );
+        assert_eq!(browser(""), "unknown");
+    }
+}
