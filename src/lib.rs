@@ -35,6 +35,7 @@ pub mod redact;
 #[cfg(feature = "full")]
 pub mod schema;
 pub mod selector;
+pub mod stuck;
 pub mod targeting;
 pub mod ticket;
 pub mod validate;
