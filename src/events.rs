@@ -24,8 +24,12 @@ pub enum EventKind {
     RunDismissed,
     StuckDetected,
     HelpOffered,
+    /// Which way on the user took from a help offer: `show_again`, `related_help`,
+    /// `contact_it`.
     HelpChoice,
     TicketFiled,
+    /// The answer to "Did this solve it?" at the end of a guide: `yes`, `no`, `skipped`.
+    SolvedAnswered,
     TipShown,
     ChecklistItemDone,
     LauncherOpened,

@@ -30,6 +30,7 @@ pub mod events;
 pub mod geometry;
 pub mod guide;
 pub mod markup;
+pub mod metrics;
 pub mod progress;
 pub mod redact;
 #[cfg(feature = "full")]
