@@ -388,6 +388,6 @@ pub fn stuck_spots(events: &[&UserEvent]) -> Vec<StuckSpot> {
             count,
         })
         .collect();
-    out.sort_by(|a, b| b.count.cmp(&a.count));
+    out.sort_by_key(|s| std::cmp::Reverse(s.count));
     out
 }
