@@ -1,4 +1,5 @@
 //! Insights computed from hand-built event streams, duplicates and disorder included.
+#![allow(clippy::too_many_arguments)]
 
 use waymark::events::{AnalyticsEvent, EventKind};
 use waymark::metrics::{help_sessions, insights, Config, Outcome, UserEvent};
