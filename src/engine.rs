@@ -14,10 +14,17 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::events::{AnalyticsEvent, EventKind, Trigger};
-use crate::guide::{Advance, Guide, Kind, OnMissing, Placement, Start, Target, TipTrigger};
+use crate::guide::{Advance, Guide, Kind, OnMissing, Start, Target};
 use crate::progress::{Progress, RunStatus};
+pub use crate::stuck::StuckSignal;
+use crate::stuck::{StuckDetector, Thresholds};
 use crate::targeting::{audience_matches, frequency_allows, UrlPattern, UserAttributes};
+use crate::ticket::{Action, TicketFacts};
 use crate::Millis;
+
+mod help;
+mod views;
+pub use views::*;
 
 /// Who is using the page, and what was saved from earlier pages.
 #[derive(Clone, Debug, Default)]
@@ -29,6 +36,8 @@ pub struct Context {
     pub session: String,
     /// Saved progress records; those of other guide versions are ignored.
     pub progress: Vec<Progress>,
+    /// Global stuck thresholds; guides and steps may set their own dwell limit.
+    pub stuck: Thresholds,
 }
 
 /// A fact about the page or the user.
@@ -70,6 +79,20 @@ pub enum Input {
     Tick,
     /// The user pressed "I'm stuck".
     StuckPressed,
+    /// An element matching the step's `error_selector` appeared.
+    ErrorShown,
+    /// The user picked a way on from a help offer.
+    HelpChosen {
+        choice: HelpChoice,
+    },
+    /// The server accepted the user's ticket under this reference.
+    TicketFiled {
+        reference: String,
+    },
+    /// The user answered "Did this solve it?".
+    Solved {
+        answer: SolvedAnswer,
+    },
     OpenLauncher,
     /// A tip's popover was shown to the user.
     TipShown {
@@ -103,11 +126,24 @@ pub enum Effect {
     /// Save this record (replacing the one for the same guide and version).
     Persist(Progress),
     Emit(AnalyticsEvent),
-    /// Offer help: show again, related help, contact IT.
+    /// Offer help: show again, related help (when there is a page), contact IT.
     OfferHelp {
         guide: Option<String>,
         step: Option<usize>,
-        reason: StuckReason,
+        reason: StuckSignal,
+        related_help: Option<String>,
+    },
+    /// Open this page (related help) in a new tab.
+    OpenUrl {
+        url: String,
+    },
+    /// Open the ticket form: complete these facts with what the page knows (title,
+    /// browser, viewport, errors), compose the draft with [`crate::ticket::compose`]
+    /// and let the user review it.
+    ComposeTicket(TicketFacts),
+    /// Ask "Did this solve it?" about a guide that just ended; answer with `Solved`.
+    AskSolved {
+        guide: String,
     },
     /// Send `Tick` at or after this time.
     WakeAt {
@@ -131,93 +167,25 @@ pub enum Effect {
     },
 }
 
+/// A way on from a help offer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum StuckReason {
-    /// Longer on a step than its `stuck_after_s`.
-    Dwell,
-    /// The step's target never appeared and the step says `on_missing: stuck`.
-    TargetMissing,
-    /// The user pressed "I'm stuck".
-    UserAsked,
+pub enum HelpChoice {
+    /// Show the current step again.
+    ShowAgain,
+    /// Open the guide's related help page.
+    RelatedHelp,
+    /// Ask for a person: compose a ticket.
+    ContactIt,
 }
 
-impl StuckReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StuckReason::Dwell => "dwell",
-            StuckReason::TargetMissing => "target_missing",
-            StuckReason::UserAsked => "user_asked",
-        }
-    }
-}
-
-/// Everything the runtime needs to draw one step.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct StepView {
-    pub guide: String,
-    pub guide_title: String,
-    pub step: usize,
-    pub step_id: String,
-    /// Number of steps, for "2 of 6".
-    pub total: usize,
-    pub title: String,
-    /// Safe markdown; render it with [`crate::markup`].
-    pub body: String,
-    /// None: draw the popover centred with no spotlight.
-    pub target: Option<Target>,
-    pub placement: Placement,
-    /// `next`, `click`, `input`, `url` or `visible`.
-    pub advance: String,
-    pub can_back: bool,
-    /// Show a Next (or Done, on the last step) button.
-    pub can_next: bool,
-    pub is_last: bool,
-    pub allow_interaction: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TipView {
-    pub guide: String,
-    pub title: String,
-    pub body: String,
-    pub target: Target,
-    pub show_on: TipTrigger,
-    pub beacon: bool,
-    pub placement: Placement,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Starter {
-    pub guide: String,
-    pub selector: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LauncherEntry {
-    pub guide: String,
-    pub kind: Kind,
-    pub title: String,
-    pub description: Option<String>,
-    /// `new`, `in_progress`, `completed` or `dismissed`.
-    pub status: String,
-    /// Checklists: items done and in all.
-    pub done: Option<(usize, usize)>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChecklistView {
-    pub guide: String,
-    pub title: String,
-    pub items: Vec<ChecklistEntry>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChecklistEntry {
-    pub id: String,
-    pub label: String,
-    pub guide: String,
-    pub done: bool,
+/// The answer to "Did this solve it?".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SolvedAnswer {
+    Yes,
+    No,
+    Skipped,
 }
 
 /// Decides whether a value typed into a field matches an `input` advance's regex.
@@ -275,12 +243,35 @@ struct Run {
     step: usize,
     id: String,
     phase: Phase,
-    /// When the current step was first shown, for dwell.
-    shown_at: Option<Millis>,
-    help_offered: bool,
+    /// The current step has been shown (its StepShown event is out).
+    shown: bool,
     /// Shown without its target because it never appeared.
     target_lost: bool,
+    /// How the run began, if known (a resumed run keeps it in its progress record).
+    trigger: Option<Trigger>,
+    /// Help was offered during the run: ask "Did this solve it?" at its end.
+    helped: bool,
+    detector: StuckDetector,
 }
+
+impl Run {
+    fn new(guide: usize, step: usize, id: String, trigger: Option<Trigger>) -> Run {
+        Run {
+            guide,
+            step,
+            id,
+            phase: Phase::AwaitingPage,
+            shown: false,
+            target_lost: false,
+            trigger,
+            helped: false,
+            detector: StuckDetector::default(),
+        }
+    }
+}
+
+/// How many past actions a ticket may describe.
+const HISTORY: usize = 20;
 
 /// The state machine. One per page session.
 pub struct Engine {
@@ -294,6 +285,12 @@ pub struct Engine {
     matcher: InputMatcher,
     now: Millis,
     out: Vec<Effect>,
+    /// Recent actions, oldest first, for the ticket's "what was done".
+    history: Vec<Action>,
+    /// The last guide completed on this page, for "Did this solve it?".
+    finished: Option<usize>,
+    /// The last help offer, for the ticket composed from it.
+    last_offer: Option<(Option<(usize, usize)>, StuckSignal)>,
 }
 
 impl Engine {
@@ -320,6 +317,9 @@ impl Engine {
             matcher: default_matcher(),
             now: 0,
             out: Vec::new(),
+            history: Vec::new(),
+            finished: None,
+            last_offer: None,
         }
     }
 
@@ -364,6 +364,8 @@ impl Engine {
             Input::Clicked { on_target } => {
                 if on_target && self.showing_with(|a| matches!(a, Advance::Click)) {
                     self.complete_step();
+                } else {
+                    self.idle_click();
                 }
             }
             Input::InputChanged { value } => {
@@ -389,10 +391,11 @@ impl Engine {
             Input::Back => self.back(),
             Input::Dismiss => self.dismiss(),
             Input::Tick => self.tick(),
-            Input::StuckPressed => {
-                let at = self.run.as_ref().map(|r| (r.guide, r.step));
-                self.offer_help(at, StuckReason::UserAsked);
-            }
+            Input::StuckPressed => self.stuck_pressed(),
+            Input::ErrorShown => self.error_shown(),
+            Input::HelpChosen { choice } => self.help_chosen(choice),
+            Input::TicketFiled { reference } => self.ticket_filed(reference),
+            Input::Solved { answer } => self.solved(answer),
             Input::OpenLauncher => self.open_launcher(),
             Input::TipShown { guide } => self.tip_shown(&guide),
             Input::Identify { user, locale } => {
@@ -477,18 +480,10 @@ impl Engine {
                 && p.step < g.steps.len()
                 && audience_matches(&g.matching.audience, &self.ctx.user)
                 && self.step_on_page(i, p.step, &url);
-            fits.then(|| (i, p.step, p.run.clone()))
+            fits.then(|| (i, p.step, p.run.clone(), p.trigger))
         });
-        if let Some((guide, step, id)) = resumable {
-            self.run = Some(Run {
-                guide,
-                step,
-                id,
-                phase: Phase::AwaitingPage,
-                shown_at: None,
-                help_offered: false,
-                target_lost: false,
-            });
+        if let Some((guide, step, id, trigger)) = resumable {
+            self.run = Some(Run::new(guide, step, id, trigger));
             self.emit(EventKind::RunResumed, None);
             self.enter_step(step);
             return;
@@ -561,23 +556,10 @@ impl Engine {
         record.status = RunStatus::Active;
         record.run = id.clone();
         record.started_at = self.now;
+        record.trigger = Some(trigger);
         self.progress.insert(g.id.clone(), record);
-        self.run = Some(Run {
-            guide: i,
-            step: 0,
-            id,
-            phase: Phase::AwaitingPage,
-            shown_at: None,
-            help_offered: false,
-            target_lost: false,
-        });
-        let trigger = match trigger {
-            Trigger::Auto => "auto",
-            Trigger::Launcher => "launcher",
-            Trigger::Click => "click",
-            Trigger::Api => "api",
-        };
-        self.emit(EventKind::RunStarted, Some(trigger.into()));
+        self.run = Some(Run::new(i, 0, id, Some(trigger)));
+        self.emit(EventKind::RunStarted, Some(trigger.as_str().into()));
         self.enter_step(0);
     }
 
@@ -586,8 +568,7 @@ impl Engine {
     fn enter_step(&mut self, step: usize) {
         let Some(run) = self.run.as_mut() else { return };
         run.step = step;
-        run.shown_at = None;
-        run.help_offered = false;
+        run.shown = false;
         run.target_lost = false;
         let guide = run.guide;
         self.persist(RunStatus::Active);
@@ -620,12 +601,21 @@ impl Engine {
         let Some(run) = self.run.as_mut() else { return };
         run.phase = Phase::Showing;
         run.target_lost = !with_target;
-        let first_show = run.shown_at.is_none();
-        if first_show {
-            run.shown_at = Some(self.now);
-        }
+        let first_show = !run.shown;
+        run.shown = true;
         let (gi, si) = (run.guide, run.step);
         let g = &self.guides[gi];
+        if first_show {
+            // Dwell counts from when the user can see the step, not from the wait.
+            let step = &g.steps[si];
+            let limits = self
+                .ctx
+                .stuck
+                .with_dwell(g.stuck_after_s)
+                .with_dwell(step.stuck_after_s);
+            run.detector.enter_step(self.now, limits);
+        }
+        let dwell = run.detector.dwell_deadline();
         let step = &g.steps[si];
         let (title, body) = g.step_text(si, &self.ctx.locale).unwrap_or_default();
         let url = self.url.clone().unwrap_or_default();
@@ -648,19 +638,17 @@ impl Engine {
             can_next: matches!(step.advance, Advance::Next) || !with_target,
             is_last: si + 1 == g.steps.len(),
             allow_interaction: step.allow_interaction,
+            error_selector: g.error_selector.clone(),
         };
         let visible = match &step.advance {
             Advance::Visible { selector } => Some(selector.clone()),
             _ => None,
         };
-        let dwell = step.stuck_after_s.or(g.stuck_after_s);
         self.out.push(Effect::ShowStep(view));
         if first_show {
             self.emit(EventKind::StepShown, None);
-            if let Some(s) = dwell {
-                self.out.push(Effect::WakeAt {
-                    at: self.now + u64::from(s) * 1000,
-                });
+            if let Some(at) = dwell {
+                self.out.push(Effect::WakeAt { at });
             }
         }
         if let Some(selector) = visible {
@@ -678,7 +666,10 @@ impl Engine {
             }
             OnMissing::Stuck => {
                 self.show_view(false);
-                self.offer_help(Some((gi, si)), StuckReason::TargetMissing);
+                let signal = self.run.as_mut().and_then(|r| r.detector.target_missing());
+                if let Some(signal) = signal {
+                    self.offer_help(Some((gi, si)), signal);
+                }
             }
         }
     }
@@ -705,8 +696,17 @@ impl Engine {
             p.completions += 1;
         }
         self.persist(RunStatus::Completed);
-        self.run = None;
+        let ask = self
+            .run
+            .take()
+            .is_some_and(|r| r.helped || r.trigger == Some(Trigger::Launcher));
         self.out.push(Effect::Hide);
+        self.finished = Some(gi);
+        if ask {
+            self.out.push(Effect::AskSolved {
+                guide: self.guides[gi].id.clone(),
+            });
+        }
         self.tick_checklists(gi);
     }
 
@@ -719,8 +719,17 @@ impl Engine {
         {
             let to = run.step - 1;
             self.emit(EventKind::StepBack, None);
+            let now = self.now;
+            let signal = self.run.as_mut().and_then(|r| r.detector.went_back(now));
             self.enter_step(to);
+            if let Some(signal) = signal {
+                self.offer_help(Some((self.run_guide(), to)), signal);
+            }
         }
+    }
+
+    fn run_guide(&self) -> usize {
+        self.run.as_ref().map_or(0, |r| r.guide)
     }
 
     fn dismiss(&mut self) {
@@ -734,33 +743,18 @@ impl Engine {
     }
 
     fn tick(&mut self) {
-        let Some(run) = self.run.as_ref() else { return };
+        let now = self.now;
+        let Some(run) = self.run.as_mut() else { return };
         match run.phase {
-            Phase::AwaitingTarget { deadline } if self.now >= deadline => self.target_missing(),
-            Phase::Showing if !run.help_offered => {
-                let g = &self.guides[run.guide];
-                let dwell = g.steps[run.step].stuck_after_s.or(g.stuck_after_s);
-                if let (Some(s), Some(shown)) = (dwell, run.shown_at) {
-                    if self.now >= shown + u64::from(s) * 1000 {
-                        self.offer_help(Some((run.guide, run.step)), StuckReason::Dwell);
-                    }
+            Phase::AwaitingTarget { deadline } if now >= deadline => self.target_missing(),
+            Phase::Showing => {
+                if let Some(signal) = run.detector.tick(now) {
+                    let at = (run.guide, run.step);
+                    self.offer_help(Some(at), signal);
                 }
             }
             _ => {}
         }
-    }
-
-    fn offer_help(&mut self, at: Option<(usize, usize)>, reason: StuckReason) {
-        if let Some(run) = self.run.as_mut() {
-            run.help_offered = true;
-        }
-        self.emit(EventKind::StuckDetected, Some(reason.as_str().into()));
-        self.emit(EventKind::HelpOffered, Some(reason.as_str().into()));
-        self.out.push(Effect::OfferHelp {
-            guide: at.map(|(g, _)| self.guides[g].id.clone()),
-            step: at.map(|(_, s)| s),
-            reason,
-        });
     }
 
     // ----- launcher, tips, checklists -----
@@ -973,6 +967,12 @@ impl Engine {
     }
 
     fn push_event(&mut self, mut event: AnalyticsEvent) {
+        if let Some(what) = self.describe(&event) {
+            if self.history.len() == HISTORY {
+                self.history.remove(0);
+            }
+            self.history.push(Action { at: event.at, what });
+        }
         self.seq += 1;
         event.id = format!("{}.{}", self.ctx.session, self.seq);
         self.out.push(Effect::Emit(event));

@@ -49,6 +49,17 @@ pub enum Trigger {
     Api,
 }
 
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trigger::Auto => "auto",
+            Trigger::Launcher => "launcher",
+            Trigger::Click => "click",
+            Trigger::Api => "api",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnalyticsEvent {
     /// Unique per event: the engine's session id and a sequence number.

@@ -53,6 +53,17 @@ pub struct Guide {
     /// Seconds on one step before help is offered; a step may override it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stuck_after_s: Option<u32>,
+    /// CSS selector of the host app's error messages (`.alert-error, [role=alert]`):
+    /// one appearing during a step is a sign the user is stuck.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_selector: Option<String>,
+    /// A help page (http, https) offered as "Related help" when the user is stuck.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related_help: Option<String>,
+    /// Allow tickets filed from this guide to include what the user typed into the
+    /// step's target field. Off by default: nothing typed is captured otherwise.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub capture_fields: bool,
     /// Tour only: the steps, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<Step>,

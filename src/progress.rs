@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::events::Trigger;
 use crate::Millis;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +33,9 @@ pub struct Progress {
     /// How many runs were started and completed, across sessions.
     pub runs: u32,
     pub completions: u32,
+    /// How the current run began, so a run resumed on another page still knows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<Trigger>,
 }
 
 impl Progress {
@@ -47,6 +51,7 @@ impl Progress {
             updated_at: now,
             runs: 1,
             completions: 0,
+            trigger: None,
         }
     }
 

@@ -250,6 +250,7 @@ fn reason_text(reason: &str) -> &str {
         "rage_clicks" => "they clicked repeatedly without getting further",
         "error_shown" => "an error message appeared",
         "back_and_forth" => "they went back and forth between steps",
+        "not_solved" => "they finished the guide but it did not solve their problem",
         other => other,
     }
 }

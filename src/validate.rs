@@ -250,6 +250,17 @@ impl Validator {
         if let Some(s) = g.stuck_after_s {
             self.stuck_after("stuck_after_s", s);
         }
+        if let Some(sel) = &g.error_selector {
+            self.selector("error_selector", sel);
+        }
+        if let Some(url) = &g.related_help {
+            if !crate::markup::is_allowed_href(url) || !url.starts_with("http") {
+                self.add(
+                    "related_help",
+                    format!("`{url}` is not an http or https address"),
+                );
+            }
+        }
     }
 
     fn tour(&mut self, g: &Guide) {

@@ -1,6 +1,6 @@
 //! The engine on a fake clock: every rule of playing guides, without a browser.
 
-use waymark::engine::{Context, Effect, Engine, Input, StuckReason};
+use waymark::engine::{Context, Effect, Engine, Input, StuckSignal};
 use waymark::events::{EventKind, Trigger};
 use waymark::guide::Guide;
 use waymark::progress::{Progress, RunStatus};
@@ -299,7 +299,8 @@ fn a_missing_target_offers_help_when_the_step_says_stuck() {
     assert!(out.contains(&Effect::OfferHelp {
         guide: Some("req".into()),
         step: Some(0),
-        reason: StuckReason::TargetMissing
+        reason: StuckSignal::TargetMissing,
+        related_help: None,
     }));
     let Some(Effect::ShowStep(view)) = out.iter().find(|e| matches!(e, Effect::ShowStep(_))) else {
         panic!("{out:?}")
@@ -323,7 +324,7 @@ fn dwelling_past_the_step_limit_offers_help_once() {
     assert!(out.iter().any(|e| matches!(
         e,
         Effect::OfferHelp {
-            reason: StuckReason::Dwell,
+            reason: StuckSignal::Dwell,
             ..
         }
     )));
@@ -356,7 +357,8 @@ fn im_stuck_offers_help_with_or_without_a_run() {
     assert!(out.contains(&Effect::OfferHelp {
         guide: None,
         step: None,
-        reason: StuckReason::UserAsked
+        reason: StuckSignal::UserAsked,
+        related_help: None,
     }));
 }
 

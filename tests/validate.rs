@@ -61,6 +61,8 @@ fn each_fault_is_reported_at_its_path() {
         ("default locale repeated", Box::new(|v| v["locales"] = json!({"en": {"title": "T"}})), "locales.en: this is the default locale; its strings are written inline in the guide"),
         ("bad locale tag", Box::new(|v| v["default_locale"] = json!("english")), "default_locale: `english` is not a language tag like \"en\" or \"pt-BR\""),
         ("translation for unknown step", Box::new(|v| v["locales"] = json!({"fr": {"title": "T", "steps": {"a": {"title": "A"}, "b": {"title": "B"}, "z": {"title": "Z"}}}})), "locales.fr.steps.z: no step has this id"),
+        ("bad error selector", Box::new(|v| v["error_selector"] = json!(".alert[")), "error_selector: `[` is never closed (at character 7)"),
+        ("script related help", Box::new(|v| v["related_help"] = json!("javascript:alert(1)")), "related_help: `javascript:alert(1)` is not an http or https address"),
         ("shadow chain with empty side", Box::new(|v| v["steps"][0]["target"]["css"] = json!(["my-app >>> "])), "steps[0].target.css[0]: nothing on one side of `>>>` (at character 11)"),
     ];
     for (what, edit, expected) in table {
