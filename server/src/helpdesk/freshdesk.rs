@@ -1,0 +1,90 @@
+//! Freshdesk, through the v2 Tickets API.
+//!
+//! `POST /api/v2/tickets` with `Authorization: Basic base64(API_KEY:X)`. Freshdesk needs
+//! a requester email and an HTML description; the plain text is escaped and its line
+//! breaks kept.
+
+use serde::Deserialize;
+use serde_json::json;
+use waymark::guide::Priority;
+
+use super::{
+    base, missing, send, text_field, BoxFuture, Connector, Delivered, DeliveryResult,
+    OutboundTicket,
+};
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct FreshdeskConfig {
+    /// `https://acme.freshdesk.com`
+    pub url: String,
+    pub api_key: String,
+    /// Used when the user's email is not known.
+    pub default_requester: String,
+}
+
+/// Freshdesk priorities: 1 low, 2 medium, 3 high, 4 urgent.
+pub fn priority(p: Priority) -> u8 {
+    match p {
+        Priority::Low => 1,
+        Priority::Normal => 2,
+        Priority::High => 3,
+        Priority::Urgent => 4,
+    }
+}
+
+/// Plain text as the HTML Freshdesk's description expects.
+pub fn html(text: &str) -> String {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
+    escaped.replace('\n', "<br>")
+}
+
+pub struct Freshdesk {
+    cfg: FreshdeskConfig,
+    http: reqwest::Client,
+}
+
+impl Freshdesk {
+    pub fn new(cfg: FreshdeskConfig, http: reqwest::Client) -> Freshdesk {
+        Freshdesk { cfg, http }
+    }
+}
+
+impl Connector for Freshdesk {
+    fn kind(&self) -> &'static str {
+        "freshdesk"
+    }
+
+    fn deliver<'a>(&'a self, t: &'a OutboundTicket) -> BoxFuture<'a, DeliveryResult> {
+        Box::pin(async move {
+            let mut tags = vec!["waymark".to_owned()];
+            tags.extend(t.category.iter().cloned());
+            let body = json!({
+                "email": t.requester.email.as_deref().unwrap_or(&self.cfg.default_requester),
+                "name": t.requester.display(),
+                "subject": t.subject,
+                "description": html(&t.body),
+                "status": 2,
+                "priority": priority(t.priority),
+                "source": 2,
+                "tags": tags,
+            });
+            let url = format!("{}/api/v2/tickets", base(&self.cfg.url));
+            let req = self
+                .http
+                .post(url)
+                .basic_auth(&self.cfg.api_key, Some("X"))
+                .json(&body);
+            let (_, answer) = send("Freshdesk", req).await?;
+            let id = text_field(&answer["id"]).ok_or_else(|| missing("Freshdesk", "id"))?;
+            Ok(Delivered {
+                url: Some(format!("{}/a/tickets/{id}", base(&self.cfg.url))),
+                reference: id,
+            })
+        })
+    }
+}

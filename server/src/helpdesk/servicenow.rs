@@ -1,0 +1,97 @@
+//! ServiceNow, through the Table API on `incident`.
+//!
+//! `POST /api/now/table/incident` with basic auth. ServiceNow derives priority from
+//! urgency × impact, so Waymark's priority sets both. The local ticket id goes into
+//! `correlation_id`.
+
+use serde::Deserialize;
+use serde_json::json;
+use waymark::guide::Priority;
+
+use super::{
+    base, missing, send, text_field, BoxFuture, Connector, Delivered, DeliveryResult,
+    OutboundTicket,
+};
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceNowConfig {
+    /// `https://acme.service-now.com`
+    pub url: String,
+    pub username: String,
+    pub password: String,
+    /// Caller when the user's email is not known (a user name or sys_id).
+    pub default_caller: Option<String>,
+}
+
+/// (urgency, impact), each 1 high – 3 low.
+pub fn urgency_impact(p: Priority) -> (&'static str, &'static str) {
+    match p {
+        Priority::Low => ("3", "3"),
+        Priority::Normal => ("2", "2"),
+        Priority::High => ("1", "2"),
+        Priority::Urgent => ("1", "1"),
+    }
+}
+
+pub struct ServiceNow {
+    cfg: ServiceNowConfig,
+    http: reqwest::Client,
+}
+
+impl ServiceNow {
+    pub fn new(cfg: ServiceNowConfig, http: reqwest::Client) -> ServiceNow {
+        ServiceNow { cfg, http }
+    }
+}
+
+impl Connector for ServiceNow {
+    fn kind(&self) -> &'static str {
+        "servicenow"
+    }
+
+    fn deliver<'a>(&'a self, t: &'a OutboundTicket) -> BoxFuture<'a, DeliveryResult> {
+        Box::pin(async move {
+            let (urgency, impact) = urgency_impact(t.priority);
+            let mut body = json!({
+                "short_description": t.subject,
+                "description": t.body,
+                "urgency": urgency,
+                "impact": impact,
+                "correlation_id": t.id,
+                "contact_type": "self-service",
+            });
+            if let Some(c) = &t.category {
+                body["category"] = json!(c);
+            }
+            if let Some(caller) = t
+                .requester
+                .email
+                .as_ref()
+                .or(self.cfg.default_caller.as_ref())
+            {
+                body["caller_id"] = json!(caller);
+            }
+            let url = format!("{}/api/now/table/incident", base(&self.cfg.url));
+            let req = self
+                .http
+                .post(url)
+                .basic_auth(&self.cfg.username, Some(&self.cfg.password))
+                .header("Accept", "application/json")
+                .json(&body);
+            let (_, answer) = send("ServiceNow", req).await?;
+            let number = text_field(&answer["result"]["number"])
+                .ok_or_else(|| missing("ServiceNow", "result.number"))?;
+            let url = text_field(&answer["result"]["sys_id"]).map(|id| {
+                format!(
+                    "{}/nav_to.do?uri=incident.do?sys_id={id}",
+                    base(&self.cfg.url)
+                )
+            });
+            Ok(Delivered {
+                reference: number,
+                url,
+            })
+        })
+    }
+}

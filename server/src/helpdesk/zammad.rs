@@ -1,0 +1,92 @@
+//! Zammad, through its REST API.
+//!
+//! `POST /api/v1/tickets` with `Authorization: Token token=…`; the description is the
+//! ticket's first article, visible to the customer.
+
+use serde::Deserialize;
+use serde_json::json;
+use waymark::guide::Priority;
+
+use super::{
+    base, missing, send, text_field, BoxFuture, Connector, Delivered, DeliveryResult,
+    OutboundTicket,
+};
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ZammadConfig {
+    /// `https://support.acme.com`
+    pub url: String,
+    pub token: String,
+    #[serde(default = "users")]
+    pub group: String,
+    /// Customer when the user's email is not known.
+    pub default_customer: String,
+}
+
+fn users() -> String {
+    "Users".into()
+}
+
+/// Zammad's default priorities: `1 low`, `2 normal`, `3 high`.
+pub fn priority(p: Priority) -> &'static str {
+    match p {
+        Priority::Low => "1 low",
+        Priority::Normal => "2 normal",
+        Priority::High | Priority::Urgent => "3 high",
+    }
+}
+
+pub struct Zammad {
+    cfg: ZammadConfig,
+    http: reqwest::Client,
+}
+
+impl Zammad {
+    pub fn new(cfg: ZammadConfig, http: reqwest::Client) -> Zammad {
+        Zammad { cfg, http }
+    }
+}
+
+impl Connector for Zammad {
+    fn kind(&self) -> &'static str {
+        "zammad"
+    }
+
+    fn deliver<'a>(&'a self, t: &'a OutboundTicket) -> BoxFuture<'a, DeliveryResult> {
+        Box::pin(async move {
+            let customer = match &t.requester.email {
+                Some(email) => format!("guess:{email}"),
+                None => self.cfg.default_customer.clone(),
+            };
+            let body = json!({
+                "title": t.subject,
+                "group": self.cfg.group,
+                "customer": customer,
+                "priority": priority(t.priority),
+                "article": {
+                    "subject": t.subject,
+                    "body": t.body,
+                    "type": "note",
+                    "internal": false,
+                    "content_type": "text/plain",
+                },
+            });
+            let url = format!("{}/api/v1/tickets", base(&self.cfg.url));
+            let req = self
+                .http
+                .post(url)
+                .header("Authorization", format!("Token token={}", self.cfg.token))
+                .json(&body);
+            let (_, answer) = send("Zammad", req).await?;
+            let number =
+                text_field(&answer["number"]).ok_or_else(|| missing("Zammad", "number"))?;
+            let url = text_field(&answer["id"])
+                .map(|id| format!("{}/#ticket/zoom/{id}", base(&self.cfg.url)));
+            Ok(Delivered {
+                reference: number,
+                url,
+            })
+        })
+    }
+}
