@@ -1,26 +1,16 @@
-//! # Waymark server
-//!
-//! The `waymark` command: `waymark serve` runs the HTTP service (the demo app and
-//! editor pages from `www/`, the guide catalog, a health check) and `waymark validate`
-//! checks guide files the way the server will before publishing them.
-//!
-//! What it owns: I/O at the edges — files, sockets, signals, logs. What it must not do:
-//! decide whether a guide is valid or how a tour behaves; that is the core's
-//! ([`waymark::validate`], [`waymark::engine`]), so the server, the editor and the
-//! runtime always agree.
-//!
-//! For now the service is deliberately small: it reads guides from a folder on each
-//! request and keeps no state.
-
-mod catalog;
-mod serve;
-mod validate;
+//! The `waymark` command: `serve`, `validate`, `import`, `export`, `token create`.
+//! Argument parsing only; each command lives in the library
+//! ([`waymark_server::serve`], [`waymark_server::validate`],
+//! [`waymark_server::commands`]).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use waymark_server::config::Config;
+use waymark_server::tokens::Role;
+use waymark_server::{commands, serve, validate};
 
 #[derive(Parser)]
 #[command(
@@ -33,31 +23,125 @@ struct Cli {
     command: Command,
 }
 
+/// Where the configuration comes from; flags override `WAYMARK_*` variables, which
+/// override the file.
+#[derive(Args)]
+struct ConfigArgs {
+    /// Configuration file [default: waymark.toml when present].
+    #[arg(long, env = "WAYMARK_CONFIG")]
+    config: Option<PathBuf>,
+    /// Database URL: sqlite://path.db or postgres://user@host/db.
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
+impl ConfigArgs {
+    fn load(&self) -> Result<Config, ExitCode> {
+        let mut config = Config::load(self.config.as_deref()).map_err(|error| {
+            eprintln!("waymark: {error}");
+            ExitCode::from(2)
+        })?;
+        if let Some(url) = &self.database_url {
+            config.database_url = url.clone();
+        }
+        Ok(config)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the API, the SDK, the demo app and the editor.
+    Serve {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// Address to listen on; port 0 picks a free port [default: 127.0.0.1:8080].
+        #[arg(long)]
+        addr: Option<SocketAddr>,
+        /// Folder of static pages (index.html, demo/, editor/, sdk/) [default: www].
+        #[arg(long)]
+        www: Option<PathBuf>,
+        /// Folder of guide files published into the demo app at start [default: guides].
+        #[arg(long)]
+        guides: Option<PathBuf>,
+    },
     /// Check guide files; exits 1 when any has a problem, 2 when a path cannot be read.
     Validate {
         /// Guide files, or folders searched recursively for `*.json` (skipping `schema.json`).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
-    /// Serve the demo app, the editor and the guide catalog.
-    Serve {
-        /// Address to listen on; port 0 picks a free port.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: SocketAddr,
-        /// Folder of static pages (the demo app, the editor, the SDK).
-        #[arg(long, default_value = "www")]
-        www: PathBuf,
-        /// Folder of guide definitions served at `/v1/guides`.
-        #[arg(long, default_value = "guides")]
-        guides: PathBuf,
+    /// Import a bundle (apps, drafts, versions) from a file, or `-` for stdin.
+    Import {
+        #[command(flatten)]
+        config: ConfigArgs,
+        bundle: PathBuf,
+    },
+    /// Export apps with their drafts and versions as a bundle.
+    Export {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// Only this app [default: every app].
+        #[arg(long)]
+        app: Option<String>,
+        /// Write to this file [default: stdout].
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Make a token and print it (the only time it is shown).
+    Create {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// What the token is for, shown in token lists.
+        #[arg(long, default_value = "made with waymark token create")]
+        name: String,
+        #[arg(long, value_parser = ["agent", "admin"], default_value = "agent")]
+        role: String,
     },
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
-        Command::Validate { paths } => validate::run(&paths),
-        Command::Serve { addr, www, guides } => serve::run(addr, www, guides),
-    }
+    let outcome = match Cli::parse().command {
+        Command::Validate { paths } => Ok(validate::run(&paths)),
+        Command::Serve {
+            config,
+            addr,
+            www,
+            guides,
+        } => config.load().map(|mut config| {
+            if let Some(addr) = addr {
+                config.addr = addr;
+            }
+            if let Some(www) = www {
+                config.www_dir = www;
+            }
+            if let Some(guides) = guides {
+                config.guides_dir = guides;
+            }
+            serve::run(config)
+        }),
+        Command::Import { config, bundle } => config.load().map(|c| commands::import(c, &bundle)),
+        Command::Export {
+            config,
+            app,
+            output,
+        } => config
+            .load()
+            .map(|c| commands::export(c, app.as_deref(), output.as_deref())),
+        Command::Token {
+            command: TokenCommand::Create { config, name, role },
+        } => config.load().map(|c| {
+            let role = Role::parse(&role).unwrap_or(Role::Agent);
+            commands::create_token(c, &name, role)
+        }),
+    };
+    outcome.unwrap_or_else(|code| code)
 }

@@ -1,35 +1,172 @@
-//! `waymark serve`: the HTTP service — static pages from `www/`, the guide catalog at
-//! `/v1/guides` and a health check at `/healthz`.
+//! `waymark serve`: start-up, the listener, and graceful shutdown.
+//!
+//! Start-up order: connect, take the start-up lock, migrate, bind (the bound port
+//! decides the server's own origins), seed, release the lock, start the workers,
+//! serve. Shutdown order: stop accepting, let in-flight requests finish (within
+//! `shutdown_timeout_s`), then stop the workers (the event writer finishes what is
+//! queued; the ticket outbox worker will stop the same way), then close the pool.
+//! [`start`] is what the tests run in-process; [`run`] is the command.
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
-use tower_http::services::ServeDir;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
-use waymark::guide::Guide;
 
-use crate::catalog::{check_files, find_guide_files};
+use crate::config::{Config, LogFormat};
+use crate::db::Db;
+use crate::http::{self, origins, AppState};
+use crate::ingest::Ingest;
+use crate::metrics::Metrics;
+use crate::outbox::Outbox;
+use crate::seed::{self, AdminToken};
+use crate::workers::Workers;
 
-struct AppState {
-    guides: PathBuf,
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot open the database: {0}")]
+    Database(#[from] crate::db::Error),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot listen: {0}")]
+    Listen(#[from] std::io::Error),
+    #[error(transparent)]
+    Seed(#[from] seed::SeedError),
 }
 
-pub fn run(addr: SocketAddr, www: PathBuf, guides: PathBuf) -> ExitCode {
-    // Logs go to stderr so stdout carries only the demo URL line.
-    tracing_subscriber::fmt()
+/// A started server.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub admin_token: AdminToken,
+    stop: CancellationToken,
+    task: JoinHandle<()>,
+}
+
+impl Running {
+    /// `http://127.0.0.1:PORT` (a browser cannot open 0.0.0.0).
+    pub fn url(&self) -> String {
+        let mut addr = self.addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip([127, 0, 0, 1].into());
+        }
+        format!("http://{addr}")
+    }
+
+    /// Cancelling this token shuts the server down.
+    pub fn stopper(&self) -> CancellationToken {
+        self.stop.clone()
+    }
+
+    /// Shuts down gracefully and waits until done.
+    pub async fn stop(self) {
+        self.stop.cancel();
+        let _ = self.task.await;
+    }
+
+    /// Waits until the server has stopped (after [`Running::stopper`] is cancelled).
+    pub async fn stopped(self) {
+        let _ = self.task.await;
+    }
+}
+
+pub async fn start(config: Config) -> Result<Running, StartError> {
+    let config = Arc::new(config);
+    let db = Db::connect(&config.database_url, config.db_max_connections).await?;
+    let listener = TcpListener::bind(config.addr).await?;
+    let addr = listener.local_addr()?;
+    let own_origins = origins::own_origins(addr, config.public_url.as_deref());
+
+    let lock = db.startup_lock().await?;
+    db.migrate().await?;
+    let admin_token = seed::run(&db, &config, &own_origins).await?;
+    lock.release().await?;
+
+    let workers = Workers::new();
+    let metrics = Metrics::new();
+    let ingest = Ingest::start(db.clone(), metrics.clone(), &workers);
+    let connector = crate::helpdesk::connector(
+        &config.helpdesk,
+        crate::helpdesk::http_client(crate::helpdesk::REQUEST_TIMEOUT),
+    );
+    let outbox = Outbox::new(db.clone(), Arc::from(connector), config.outbox);
+    outbox.spawn(&workers);
+    tracing::info!(helpdesk = outbox.helpdesk(), "ticket outbox started");
+    let state = Arc::new(AppState {
+        db: db.clone(),
+        limits: http::limits::RateLimits::new(&config),
+        config: config.clone(),
+        ingest,
+        outbox,
+        metrics,
+        apps: Default::default(),
+        sdk: Default::default(),
+        own_origins,
+    });
+    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let stop = CancellationToken::new();
+    let limit = Duration::from_secs(config.shutdown_timeout_s);
+    let signal = stop.clone().cancelled_owned();
+    let mut server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(signal)
+            .await
+    });
+    let stopping = stop.clone();
+    let task = tokio::spawn(async move {
+        tokio::select! {
+            result = &mut server => {
+                if let Ok(Err(error)) = result {
+                    tracing::error!(%error, "the listener failed");
+                }
+            }
+            () = stopping.cancelled() => {
+                tracing::info!("shutting down: finishing requests in flight");
+                if tokio::time::timeout(limit, &mut server).await.is_err() {
+                    tracing::warn!(seconds = limit.as_secs(), "requests still running at the shutdown limit; closing them");
+                    server.abort();
+                }
+            }
+        }
+        if !workers.shutdown(limit).await {
+            tracing::warn!(
+                seconds = limit.as_secs(),
+                "workers still running at the shutdown limit"
+            );
+        }
+        db.close().await;
+        tracing::info!("stopped");
+    });
+    tracing::info!(%addr, database = %config.database_url_for_logs(), "listening");
+    Ok(Running {
+        addr,
+        admin_token,
+        stop,
+        task,
+    })
+}
+
+/// Logs to stderr, so stdout carries only the start-up lines scripts read.
+pub fn init_logs(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
+        .with_env_filter(filter);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init(),
+    };
+}
+
+/// The command: serve until Ctrl-C or SIGTERM.
+pub fn run(config: Config) -> ExitCode {
+    init_logs(config.log_format);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -37,60 +174,40 @@ pub fn run(addr: SocketAddr, www: PathBuf, guides: PathBuf) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(serve(addr, www, guides)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            tracing::error!(%addr, %error, "server failed");
-            ExitCode::FAILURE
+    runtime.block_on(async move {
+        let running = match start(config).await {
+            Ok(running) => running,
+            Err(error) => {
+                tracing::error!(%error, "cannot start");
+                eprintln!("waymark serve: {error}");
+                return ExitCode::FAILURE;
+            }
+        };
+        print_welcome(&running);
+        shutdown_signal().await;
+        running.stop().await;
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_welcome(running: &Running) {
+    let url = running.url();
+    // The build script and the e2e tests read the first line to find the port.
+    println!("Waymark demo: {url}/demo/");
+    println!("Waymark editor: {url}/editor/");
+    println!("Waymark API: {url}/v1/ (described at {url}/v1/openapi.json)");
+    match &running.admin_token {
+        AdminToken::Created(secret) => println!(
+            "Admin token: {} (shown only now: keep it; `waymark token create` makes more)",
+            secret.expose()
+        ),
+        AdminToken::FromConfig => {
+            println!("Admin token: the one in WAYMARK_ADMIN_TOKEN / admin_token")
+        }
+        AdminToken::Existing => {
+            println!("Admin token: made on first run (`waymark token create --role admin` makes another)")
         }
     }
-}
-
-async fn serve(addr: SocketAddr, www: PathBuf, guides: PathBuf) -> std::io::Result<()> {
-    if !www.is_dir() {
-        tracing::warn!(www = %www.display(), "static folder not found; run ./build.sh first");
-    }
-    let app = router(www, guides);
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    let local = listener.local_addr()?;
-    tracing::info!(addr = %local, "listening");
-    // The build script and the e2e tests read this line to find the port.
-    println!("Waymark demo: http://{local}/demo/");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    tracing::info!("stopped");
-    Ok(())
-}
-
-fn router(www: PathBuf, guides: PathBuf) -> Router {
-    let state = Arc::new(AppState { guides });
-    Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/v1/guides", get(list_guides))
-        .with_state(state)
-        .fallback_service(ServeDir::new(www))
-}
-
-/// The valid guides; invalid ones are logged and left out so a bad file never
-/// reaches a user.
-async fn list_guides(State(state): State<Arc<AppState>>) -> Result<Json<Vec<Guide>>, StatusCode> {
-    let folder = state.guides.clone();
-    let checked = tokio::task::spawn_blocking(move || {
-        find_guide_files(&[folder]).and_then(|files| check_files(&files))
-    })
-    .await
-    .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?
-    .map_err(|error| {
-        tracing::error!(%error, "cannot read guides");
-        StatusCode::INTERNAL_SERVER_ERROR
-    })?;
-    for (file, problem) in &checked.problems {
-        tracing::warn!(file = %file.display(), %problem, "skipping invalid guide");
-    }
-    Ok(Json(
-        checked.valid.into_iter().map(|(_, guide)| guide).collect(),
-    ))
 }
 
 async fn shutdown_signal() {
@@ -118,5 +235,4 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutting down");
 }

@@ -6,7 +6,7 @@
 //! `?fields=values(Incident Number)`. The token is kept and fetched again once when
 //! BMC answers 401.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tokio::sync::Mutex;
 use waymark::guide::Priority;
@@ -16,7 +16,7 @@ use super::{
     DeliveryResult, OutboundTicket,
 };
 
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct BmcConfig {
     /// `https://acme-restapi.onbmc.com`

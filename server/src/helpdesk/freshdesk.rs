@@ -4,7 +4,7 @@
 //! a requester email and an HTML description; the plain text is escaped and its line
 //! breaks kept.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use waymark::guide::Priority;
 
@@ -13,7 +13,7 @@ use super::{
     OutboundTicket,
 };
 
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct FreshdeskConfig {
     /// `https://acme.freshdesk.com`

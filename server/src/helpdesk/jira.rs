@@ -4,7 +4,7 @@
 //! service desk and request type from the configuration, and the user as
 //! `raiseOnBehalfOf` when their email is known.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use waymark::guide::Priority;
 
@@ -13,7 +13,7 @@ use super::{
     OutboundTicket,
 };
 
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct JiraConfig {
     /// `https://acme.atlassian.net`

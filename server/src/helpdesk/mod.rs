@@ -27,7 +27,7 @@ pub mod zendesk;
 
 /// Which help desk an app files tickets in, as written in the configuration
 /// (`[helpdesk] kind = "rt"` and that help desk's keys).
-#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum HelpdeskConfig {
     /// The built-in inbox, viewable in the editor.

@@ -5,7 +5,7 @@
 //! a custom field, the local ticket id is stored there and a retried delivery first
 //! searches for it, so a ticket RT created before a lost answer is not made twice.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use waymark::guide::Priority;
 
@@ -14,7 +14,7 @@ use super::{
     OutboundTicket,
 };
 
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct RtConfig {
     /// `https://rt.example.com` (without `/REST/2.0`).

@@ -4,7 +4,7 @@
 //! urgency × impact, so Waymark's priority sets both. The local ticket id goes into
 //! `correlation_id`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use waymark::guide::Priority;
 
@@ -13,7 +13,7 @@ use super::{
     OutboundTicket,
 };
 
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceNowConfig {
     /// `https://acme.service-now.com`

@@ -6,13 +6,13 @@
 //! `id` or `reference`; otherwise Waymark's own id stands.
 
 use hmac::{Hmac, Mac};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::Sha256;
 
 use super::{send, text_field, BoxFuture, Connector, Delivered, DeliveryResult, OutboundTicket};
 
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookConfig {
     pub url: String,

@@ -3,7 +3,7 @@
 //! `POST /api/v1/tickets` with `Authorization: Token token=…`; the description is the
 //! ticket's first article, visible to the customer.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use waymark::guide::Priority;
 
@@ -12,7 +12,7 @@ use super::{
     OutboundTicket,
 };
 
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct ZammadConfig {
     /// `https://support.acme.com`

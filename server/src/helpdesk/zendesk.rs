@@ -3,7 +3,7 @@
 //! `POST /api/v2/tickets` with `Authorization: Basic base64(email/token:API_TOKEN)` and
 //! the runtime's `Idempotency-Key`, so Zendesk itself refuses to make a ticket twice.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use waymark::guide::Priority;
 
@@ -12,7 +12,7 @@ use super::{
     OutboundTicket,
 };
 
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct ZendeskConfig {
     /// `https://acme.zendesk.com`
