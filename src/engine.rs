@@ -137,6 +137,11 @@ pub enum Effect {
     OpenUrl {
         url: String,
     },
+    /// Go to this page (a path on the host app) in this tab: a tour the user
+    /// started begins on another page. The run waits there; progress is saved.
+    GoTo {
+        url: String,
+    },
     /// Open the ticket form: complete these facts with what the page knows (title,
     /// browser, viewport, errors), compose the draft with [`crate::ticket::compose`]
     /// and let the user review it.
@@ -561,6 +566,20 @@ impl Engine {
         self.run = Some(Run::new(i, 0, id, Some(trigger)));
         self.emit(EventKind::RunStarted, Some(trigger.as_str().into()));
         self.enter_step(0);
+        // Started from the launcher, a checklist or the API on a page where its first
+        // step does not live: take the user there when that page is a plain path.
+        let waiting = self
+            .run
+            .as_ref()
+            .is_some_and(|r| r.phase == Phase::AwaitingPage);
+        if waiting && trigger != Trigger::Auto {
+            let page = self.guides[i].steps.first().and_then(|s| s.page.as_deref());
+            if let Some(url) = page.filter(|p| is_plain_path(p)) {
+                self.out.push(Effect::GoTo {
+                    url: url.to_owned(),
+                });
+            }
+        }
     }
 
     /// Makes `step` current: saves progress, then looks for its target if it is on
@@ -977,6 +996,12 @@ impl Engine {
         event.id = format!("{}.{}", self.ctx.session, self.seq);
         self.out.push(Effect::Emit(event));
     }
+}
+
+/// A URL pattern that names one page of this site: a path with no wildcard or
+/// parameter (and not `//host/...`, which would leave the site).
+fn is_plain_path(pattern: &str) -> bool {
+    pattern.starts_with('/') && !pattern.starts_with("//") && !pattern.contains(['*', ':'])
 }
 
 #[cfg(feature = "full")]

@@ -31,6 +31,7 @@ pub mod geometry;
 pub mod guide;
 pub mod markup;
 pub mod metrics;
+pub mod picker;
 pub mod progress;
 pub mod redact;
 #[cfg(feature = "full")]

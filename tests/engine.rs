@@ -175,6 +175,47 @@ fn a_step_on_another_page_is_shown_when_that_page_loads() {
 }
 
 #[test]
+fn a_tour_started_by_the_user_on_another_page_goes_to_its_first_page() {
+    let mut sim = Sim::new(vec![tour()], vec![]);
+    sim.goto("https://buy.test/app/suppliers");
+    let out = sim.send(Input::Start {
+        guide: "req".into(),
+        trigger: Trigger::Launcher,
+    });
+    assert!(out.contains(&Effect::GoTo {
+        url: "/app/home".into()
+    }));
+    assert_eq!(
+        sim.last_progress().status,
+        RunStatus::Active,
+        "the run waits there"
+    );
+    // On that page it resumes at its first step.
+    let mut next = Sim::new(vec![tour()], vec![sim.last_progress()]);
+    assert_eq!(waits_for(&next.goto(HOME)), Some(0));
+}
+
+#[test]
+fn a_tour_started_where_it_begins_or_on_a_pattern_page_does_not_navigate() {
+    let mut sim = Sim::new(vec![tour()], vec![]);
+    sim.goto(HOME);
+    let out = sim.send(Input::Start {
+        guide: "req".into(),
+        trigger: Trigger::Api,
+    });
+    assert!(!out.iter().any(|e| matches!(e, Effect::GoTo { .. })));
+    let mut pattern = tour();
+    pattern.steps[0].page = Some("/app/orders/:id".into());
+    let mut sim = Sim::new(vec![pattern], vec![]);
+    sim.goto("https://buy.test/app/suppliers");
+    let out = sim.send(Input::Start {
+        guide: "req".into(),
+        trigger: Trigger::Launcher,
+    });
+    assert!(!out.iter().any(|e| matches!(e, Effect::GoTo { .. })));
+}
+
+#[test]
 fn an_input_step_advances_when_the_value_matches_its_pattern() {
     let mut sim = Sim::new(vec![tour()], vec![]);
     to_amount(&mut sim);

@@ -3,111 +3,177 @@
 //! The WebAssembly module a host app loads with one script tag. It is a thin shell
 //! over the core's engine ([`waymark::engine`]): it turns what happens in the page
 //! into the engine's inputs and carries out the effects the engine returns. It holds
-//! no tour rules — advancing, branching, stuck detection and ticket drafting all live
-//! in the core, where they are tested natively.
+//! no tour rules — advancing, resuming, stuck detection and analytics live in the
+//! core, where they are tested natively.
 //!
-//! What it owns: the one `<waymark-root>` host element and its open shadow root, where
-//! all Waymark UI lives so host CSS cannot break it and its CSS cannot leak; and the
-//! `window.Waymark` object the page talks to.
+//! The modules mirror what the user sees — [`overlay`], [`popover`], [`beacon`]
+//! (tips), [`launcher`], [`checklist`] — and what the page does: [`targets`],
+//! [`navigation`], [`storage`], [`network`], [`a11y`], [`interaction`], with
+//! [`layout`] keeping things in place and [`shell`] tying them to the engine.
 //!
-//! What it must not do: throw into the host page. Every exported function catches its
-//! errors, reports them with `console.warn` and returns. Every byte of this crate is
-//! downloaded by every user of every host app, so it leans on what the browser already
-//! has (through js-sys) rather than compiling its own.
+//! What it must not do: throw into the host page, panic, or touch anything but its
+//! own `<waymark-root>` element, `window.Waymark` and the History API wrappers
+//! ([`navigation`]). Every byte of this crate is downloaded by every user of every
+//! host app, so it leans on the browser (JSON, RegExp, fetch) through js-sys.
+//!
+//! A host page loads it with one tag, or imports it as an ES module:
 //!
 //! ```js
-//! import load, { init } from "/sdk/waymark.js";
-//! await load();
-//! init({ app: "demo" });
-//! // later, from anywhere on the page:
-//! window.Waymark.init({ app: "demo" }); // idempotent
+//! // <script type="module" src="https://HOST/sdk/waymark.js" data-app="APP"></script>
+//! import { init, start, on } from "https://HOST/sdk/waymark.js";
+//! init({ app: "purchasing", user: { id: "u-42", role: "buyer" } });
+//! on("run_completed", (event) => console.log(event.guide));
+//! start("raise-requisition");
 //! ```
+//!
+//! The ES-module functions wait for the wasm to load (see `runtime/js/loader.js`,
+//! appended to the wasm-bindgen glue by build.sh); `window.Waymark` offers the same
+//! functions once loaded.
 
-use std::cell::{Cell, RefCell};
+pub mod a11y;
+pub mod beacon;
+pub mod catalog;
+pub mod checklist;
+pub mod config;
+pub mod dom;
+pub mod hooks;
+pub mod i18n;
+pub mod interaction;
+pub mod launcher;
+pub mod layer;
+pub mod layout;
+pub mod markup;
+pub mod navigation;
+pub mod network;
+pub mod overlay;
+mod pick;
+pub mod popover;
+pub mod shell;
+pub mod storage;
+pub mod targets;
+pub mod tour;
+pub mod watch;
 
-use js_sys::{Object, Reflect};
+use std::cell::RefCell;
+
+use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
-use web_sys::{ShadowRoot, ShadowRootInit, ShadowRootMode};
+use wasm_bindgen::JsCast;
 
-/// The tag of the single element Waymark adds to the page.
-pub const HOST_TAG: &str = "waymark-root";
+use config::{Config, User};
+pub use layer::HOST_TAG;
+use shell::{post, Msg};
 
 thread_local! {
-    /// The options given to the latest `init`, kept for the parts of the runtime that
-    /// will read them (app key, user attributes, server URL).
-    static OPTIONS: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
-    /// Whether `window.Waymark` was set by this instance, so a second `init` (often
-    /// made through `window.Waymark.init` itself) does not make new closures.
-    static EXPOSED: Cell<bool> = const { Cell::new(false) };
+    /// Where the SDK was loaded from: the server when `init` names none.
+    static SDK_ORIGIN: RefCell<String> = const { RefCell::new(String::new()) };
+    static API: RefCell<Option<JsValue>> = const { RefCell::new(None) };
 }
 
-/// Runs when the module is instantiated. Deliberately does nothing: the page decides
-/// when Waymark starts by calling [`init`].
-#[wasm_bindgen(start)]
-pub fn start() {}
-
-/// Mounts Waymark in the page: one `<waymark-root>` host with an open shadow root,
-/// the given options stored, and `window.Waymark` set. Calling it again reuses the
-/// host and replaces the options. Never throws; problems go to `console.warn`.
+/// The page-facing API object, also set as `window.Waymark`. Called by the loader
+/// with the origin the SDK came from.
 #[wasm_bindgen]
-pub fn init(options: JsValue) {
-    if let Err(error) = try_init(options) {
-        warn("Waymark: init failed:", &error);
+pub fn api(sdk_origin: Option<String>) -> JsValue {
+    if let Some(origin) = sdk_origin {
+        SDK_ORIGIN.with(|o| *o.borrow_mut() = origin);
     }
-}
-
-/// The runtime's version, as built.
-#[wasm_bindgen]
-pub fn version() -> String {
-    env!("CARGO_PKG_VERSION").to_owned()
-}
-
-fn try_init(options: JsValue) -> Result<(), JsValue> {
-    mount()?;
-    OPTIONS.with(|stored| *stored.borrow_mut() = options);
-    if !EXPOSED.get() {
-        expose_api()?;
-        EXPOSED.set(true);
+    if let Some(api) = API.with(|a| a.borrow().clone()) {
+        return api;
     }
-    Ok(())
-}
-
-/// Finds the shadow root Waymark already mounted, or mounts one. The lookup goes
-/// through the document rather than a Rust static so that a second copy of the
-/// module on the same page reuses the host too.
-fn mount() -> Result<ShadowRoot, JsValue> {
-    let window = web_sys::window().ok_or("no window")?;
-    let document = window.document().ok_or("no document")?;
-    if let Some(host) = document.query_selector(HOST_TAG)? {
-        if let Some(root) = host.shadow_root() {
-            return Ok(root);
-        }
-        // A host without an open shadow root was not made by us; replace it.
-        host.remove();
-    }
-    let host = document.create_element(HOST_TAG)?;
-    let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
-    let parent: web_sys::Element = match document.body() {
-        Some(body) => body.into(),
-        // Loaded from <head> before <body> exists: the root element works as well.
-        None => document.document_element().ok_or("no document element")?,
+    let obj = Object::new();
+    let set = |name: &str, f: JsValue| {
+        let _ = Reflect::set(&obj, &name.into(), &f);
     };
-    parent.append_child(&host)?;
-    Ok(root)
+    set(
+        "init",
+        Closure::<dyn Fn(JsValue)>::new(init).into_js_value(),
+    );
+    set(
+        "start",
+        Closure::<dyn Fn(JsValue)>::new(start).into_js_value(),
+    );
+    set("stop", Closure::<dyn Fn()>::new(stop).into_js_value());
+    set(
+        "openLauncher",
+        Closure::<dyn Fn()>::new(open_launcher).into_js_value(),
+    );
+    set(
+        "identify",
+        Closure::<dyn Fn(JsValue)>::new(identify).into_js_value(),
+    );
+    set(
+        "on",
+        Closure::<dyn Fn(JsValue, JsValue) -> JsValue>::new(on).into_js_value(),
+    );
+    set(
+        "bench",
+        Closure::<dyn Fn() -> JsValue>::new(bench).into_js_value(),
+    );
+    set("version", JsValue::from_str(env!("CARGO_PKG_VERSION")));
+    let api: JsValue = obj.into();
+    if let Some(w) = web_sys::window() {
+        let _ = Reflect::set(&w, &"Waymark".into(), &api);
+    }
+    API.with(|a| *a.borrow_mut() = Some(api.clone()));
+    api
 }
 
-/// Sets `window.Waymark` to the page-facing API.
-fn expose_api() -> Result<(), JsValue> {
-    let window = web_sys::window().ok_or("no window")?;
-    let api = Object::new();
-    let init_fn = Closure::<dyn Fn(JsValue)>::new(init).into_js_value();
-    let version_fn = Closure::<dyn Fn() -> String>::new(version).into_js_value();
-    Reflect::set(&api, &"init".into(), &init_fn)?;
-    Reflect::set(&api, &"version".into(), &version_fn)?;
-    Reflect::set(&window, &"Waymark".into(), &api)?;
-    Ok(())
+/// `init({server, app, user, locale, guides, launcher})`: mounts Waymark and loads
+/// the guides (from `server`, or `guides` given inline). Calling it again replaces
+/// the options. Never throws; problems go to `console.warn`.
+pub fn init(options: JsValue) {
+    api(None);
+    let origin = SDK_ORIGIN.with(|o| o.borrow().clone());
+    // In the editor's frame: pick mode and preview (see `pick`).
+    let options = pick::attach(options, &origin);
+    match Config::from_js(&options, &origin) {
+        Ok(cfg) => post(Msg::Init(cfg)),
+        Err(e) => dom::warn(&format!("Waymark: {e}")),
+    }
 }
 
-fn warn(what: &'static str, error: &JsValue) {
-    web_sys::console::warn_2(&JsValue::from_str(what), error);
+/// `start(id)`: starts a tour or opens a checklist.
+pub fn start(id: JsValue) {
+    match id.as_string() {
+        Some(id) => post(Msg::Start(id)),
+        None => dom::warn("Waymark: start needs a guide id (a string)"),
+    }
+}
+
+/// `stop()`: ends the running tour and closes Waymark's panels.
+pub fn stop() {
+    post(Msg::Stop);
+}
+
+/// `openLauncher()`: opens the Help panel.
+pub fn open_launcher() {
+    post(Msg::OpenLauncher);
+}
+
+/// `identify(user)`: who is using the page, as an id or `{id, role, ...}`.
+pub fn identify(user: JsValue) {
+    post(Msg::Identify(User::from_js(&user)));
+}
+
+/// `on(event, callback)`: calls `callback` with each analytics event of that kind
+/// (`"*"`: all; `"ready"`: guides loaded). Returns a function that unsubscribes.
+pub fn on(event: JsValue, callback: JsValue) -> JsValue {
+    let (Some(event), Some(callback)) = (event.as_string(), callback.dyn_ref::<Function>()) else {
+        dom::warn("Waymark: on needs an event name and a function");
+        return JsValue::UNDEFINED;
+    };
+    let id = hooks::add(event, callback.clone());
+    Closure::<dyn Fn()>::new(move || hooks::remove(id)).into_js_value()
+}
+
+/// `bench()`: in bench mode, the time each repositioning frame took (ms).
+pub fn bench() -> JsValue {
+    let samples = shell::peek(|s| s.bench.clone())
+        .flatten()
+        .unwrap_or_default();
+    let out = js_sys::Array::new();
+    for v in samples {
+        out.push(&JsValue::from_f64(v));
+    }
+    out.into()
 }

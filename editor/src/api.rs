@@ -1,0 +1,396 @@
+//! The one typed client of the Waymark server's API v1 (`/v1/openapi.json`).
+//!
+//! Owns every URL, header and JSON shape the editor sends or reads, and turns the
+//! server's errors (`{"error", "problems"}`) into [`ApiError`]s that say what to do.
+//! Components call these functions and never build a request themselves.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use waymark::guide::Guide;
+use waymark::validate::{from_json, Problem};
+
+/// An app whose guides the editor manages.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct App {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub origins: Vec<String>,
+}
+
+/// A guide in the list: `GET /v1/apps/{app}/drafts`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct DraftSummary {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    /// The version users get; none when never published.
+    pub live_version: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub updated_by: Option<String>,
+}
+
+/// A guide's draft: `GET /v1/apps/{app}/drafts/{id}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DraftDoc {
+    pub summary: DraftSummary,
+    pub guide: Guide,
+}
+
+/// A published version; `guide` only when one version is read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Version {
+    pub version: i64,
+    pub published_at: i64,
+    pub published_by: Option<String>,
+    pub note: Option<String>,
+    pub guide: Option<Guide>,
+}
+
+/// The wire forms, with the guide as plain JSON: every guide the editor reads goes
+/// through the core's [`from_json`], one deserializer for all (the editor's size
+/// depends on it) with the same messages as the JSON view.
+#[derive(Deserialize)]
+struct WireDraft {
+    id: String,
+    kind: String,
+    title: String,
+    live_version: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+    updated_by: Option<String>,
+    guide: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+struct WireVersion {
+    version: i64,
+    published_at: i64,
+    published_by: Option<String>,
+    note: Option<String>,
+    #[serde(default)]
+    guide: Option<serde_json::Value>,
+}
+
+/// A guide in an answer, read by the core.
+pub fn read_guide(value: &serde_json::Value) -> Result<Guide, ApiError> {
+    from_json(&value.to_string()).map_err(|p| {
+        ApiError::Other(format!(
+            "a guide from the server cannot be read ({p}); fix it in the JSON tab"
+        ))
+    })
+}
+
+impl TryFrom<WireDraft> for DraftDoc {
+    type Error = ApiError;
+    fn try_from(w: WireDraft) -> Result<Self, ApiError> {
+        Ok(DraftDoc {
+            guide: read_guide(&w.guide)?,
+            summary: DraftSummary {
+                id: w.id,
+                kind: w.kind,
+                title: w.title,
+                live_version: w.live_version,
+                created_at: w.created_at,
+                updated_at: w.updated_at,
+                updated_by: w.updated_by,
+            },
+        })
+    }
+}
+
+impl TryFrom<WireVersion> for Version {
+    type Error = ApiError;
+    fn try_from(w: WireVersion) -> Result<Self, ApiError> {
+        Ok(Version {
+            guide: w.guide.as_ref().map(read_guide).transpose()?,
+            version: w.version,
+            published_at: w.published_at,
+            published_by: w.published_by,
+            note: w.note,
+        })
+    }
+}
+
+/// What an import did: `POST /v1/bundle`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ImportReport {
+    #[serde(default)]
+    pub apps_created: u64,
+    #[serde(default)]
+    pub guides_created: u64,
+    #[serde(default)]
+    pub drafts_saved: u64,
+    #[serde(default)]
+    pub versions_imported: u64,
+    #[serde(default)]
+    pub versions_unchanged: u64,
+}
+
+/// A ticket users filed, as the inbox shows it: `GET /v1/apps/{app}/inbox`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct InboxTicket {
+    pub id: String,
+    /// `queued`, `delivered` or `failed`.
+    pub status: String,
+    pub reference: Option<String>,
+    pub reference_url: Option<String>,
+    pub helpdesk: Option<String>,
+    pub created_at: i64,
+    pub delivered_at: Option<i64>,
+    #[serde(default)]
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub user_id: Option<String>,
+    pub ticket: TicketBody,
+}
+
+/// What the user sent, after reviewing the pre-filled form.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct TicketBody {
+    pub subject: String,
+    pub description: String,
+    pub category: Option<String>,
+    pub priority: Option<String>,
+    pub guide: Option<String>,
+    pub step: Option<String>,
+    pub page_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PublishRequest<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct RollbackRequest {
+    version: i64,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: String,
+    #[serde(default)]
+    problems: Vec<Problem>,
+}
+
+/// Why a call failed, in words for the agent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// 401: the token is missing, unknown or revoked.
+    SignedOut(String),
+    /// 403: the token's role may not do this.
+    Forbidden(String),
+    NotFound(String),
+    /// 409: the id is taken, or something depends on the guide.
+    Conflict(String),
+    /// 422: the guide (or the catalog it would join) has problems.
+    Invalid {
+        message: String,
+        problems: Vec<Problem>,
+    },
+    /// No answer at all: the server is down or unreachable.
+    Network(String),
+    Other(String),
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApiError::SignedOut(m) => write!(f, "{m}. Sign in again with a valid token."),
+            ApiError::Network(m) => write!(
+                f,
+                "The Waymark server did not answer ({m}). Check that it is running, then try again."
+            ),
+            ApiError::Forbidden(m)
+            | ApiError::NotFound(m)
+            | ApiError::Conflict(m)
+            | ApiError::Invalid { message: m, .. }
+            | ApiError::Other(m) => f.write_str(m),
+        }
+    }
+}
+
+/// A client signed in with one token.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Api {
+    token: String,
+}
+
+fn esc(segment: &str) -> String {
+    String::from(js_sys::encode_uri_component(segment))
+}
+
+impl Api {
+    pub fn new(token: &str) -> Self {
+        Api {
+            token: token.trim().to_owned(),
+        }
+    }
+
+    /// The token, to keep for this tab's session.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    fn drafts_url(app: &str) -> String {
+        format!("/v1/apps/{}/drafts", esc(app))
+    }
+
+    fn draft_url(app: &str, id: &str) -> String {
+        format!("{}/{}", Self::drafts_url(app), esc(id))
+    }
+
+    fn authorized(&self, request: RequestBuilder) -> RequestBuilder {
+        request
+            .header("Authorization", &format!("Bearer {}", self.token))
+            .header("Accept", "application/json")
+    }
+
+    async fn send(&self, request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+        let request = request.map_err(|e| ApiError::Other(e.to_string()))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        if response.ok() {
+            return Ok(response);
+        }
+        let status = response.status();
+        let body: Option<ErrorBody> = response.json().await.ok();
+        let (message, problems) = match body {
+            Some(b) => (b.error, b.problems),
+            None => (format!("the server answered {status}"), Vec::new()),
+        };
+        Err(match status {
+            401 => ApiError::SignedOut(message),
+            403 => ApiError::Forbidden(message),
+            404 => ApiError::NotFound(message),
+            409 => ApiError::Conflict(message),
+            422 => ApiError::Invalid { message, problems },
+            _ => ApiError::Other(message),
+        })
+    }
+
+    async fn json<T: DeserializeOwned>(
+        &self,
+        request: Result<Request, gloo_net::Error>,
+    ) -> Result<T, ApiError> {
+        let response = self.send(request).await?;
+        response
+            .json()
+            .await
+            .map_err(|e| ApiError::Other(format!("the server's answer was not understood: {e}")))
+    }
+
+    fn get(&self, url: &str) -> Result<Request, gloo_net::Error> {
+        self.authorized(Request::get(url)).build()
+    }
+
+    fn with_json<B: Serialize>(
+        &self,
+        request: RequestBuilder,
+        body: &B,
+    ) -> Result<Request, gloo_net::Error> {
+        self.authorized(request).json(body)
+    }
+
+    /// The apps this token can see; also how signing in checks a token.
+    pub async fn apps(&self) -> Result<Vec<App>, ApiError> {
+        self.json(self.get("/v1/apps")).await
+    }
+
+    pub async fn drafts(&self, app: &str) -> Result<Vec<DraftSummary>, ApiError> {
+        self.json(self.get(&Self::drafts_url(app))).await
+    }
+
+    pub async fn draft(&self, app: &str, id: &str) -> Result<DraftDoc, ApiError> {
+        let wire: WireDraft = self.json(self.get(&Self::draft_url(app, id))).await?;
+        wire.try_into()
+    }
+
+    /// Creates a guide; 409 when the id is taken.
+    pub async fn create(&self, app: &str, guide: &Guide) -> Result<DraftDoc, ApiError> {
+        let request = self.with_json(Request::post(&Self::drafts_url(app)), guide);
+        self.json::<WireDraft>(request).await?.try_into()
+    }
+
+    /// Saves the draft of an existing guide.
+    pub async fn save(&self, app: &str, guide: &Guide) -> Result<DraftDoc, ApiError> {
+        let request = self.with_json(Request::put(&Self::draft_url(app, &guide.id)), guide);
+        self.json::<WireDraft>(request).await?.try_into()
+    }
+
+    pub async fn delete(&self, app: &str, id: &str) -> Result<(), ApiError> {
+        let request = self
+            .authorized(Request::delete(&Self::draft_url(app, id)))
+            .build();
+        self.send(request).await.map(|_| ())
+    }
+
+    pub async fn publish(&self, app: &str, id: &str, note: &str) -> Result<Version, ApiError> {
+        let note = Some(note.trim()).filter(|n| !n.is_empty());
+        let url = format!("{}/publish", Self::draft_url(app, id));
+        self.json::<WireVersion>(self.with_json(Request::post(&url), &PublishRequest { note }))
+            .await?
+            .try_into()
+    }
+
+    /// Newest first, without bodies.
+    pub async fn versions(&self, app: &str, id: &str) -> Result<Vec<Version>, ApiError> {
+        let url = format!("{}/versions", Self::draft_url(app, id));
+        let wire: Vec<WireVersion> = self.json(self.get(&url)).await?;
+        wire.into_iter().map(Version::try_from).collect()
+    }
+
+    pub async fn version(&self, app: &str, id: &str, version: i64) -> Result<Version, ApiError> {
+        let url = format!("{}/versions/{version}", Self::draft_url(app, id));
+        self.json::<WireVersion>(self.get(&url)).await?.try_into()
+    }
+
+    /// Publishes an earlier version's content as a new version.
+    pub async fn roll_back(&self, app: &str, id: &str, version: i64) -> Result<Version, ApiError> {
+        let url = format!("{}/rollback", Self::draft_url(app, id));
+        self.json::<WireVersion>(self.with_json(Request::post(&url), &RollbackRequest { version }))
+            .await?
+            .try_into()
+    }
+
+    /// Tickets users filed from the app, newest first; `status` narrows them.
+    pub async fn inbox(&self, app: &str, status: &str) -> Result<Vec<InboxTicket>, ApiError> {
+        let mut url = format!("/v1/apps/{}/inbox?limit=200", esc(app));
+        if !status.is_empty() {
+            url.push_str(&format!("&status={}", esc(status)));
+        }
+        self.json(self.get(&url)).await
+    }
+
+    /// Queues a failed ticket for delivery again (admins only).
+    pub async fn retry_ticket(&self, app: &str, id: &str) -> Result<(), ApiError> {
+        let url = format!("/v1/apps/{}/inbox/{}/retry", esc(app), esc(id));
+        let request = self.authorized(Request::post(&url)).build();
+        self.send(request).await.map(|_| ())
+    }
+
+    /// The app's guides, drafts and versions as a bundle's JSON text.
+    pub async fn export(&self, app: &str) -> Result<String, ApiError> {
+        let url = format!("/v1/bundle?app={}", esc(app));
+        let response = self.send(self.get(&url)).await?;
+        response
+            .text()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))
+    }
+
+    /// Imports a bundle (admins only): all of it, or nothing.
+    pub async fn import(&self, bundle_json: &str) -> Result<ImportReport, ApiError> {
+        let request = self
+            .authorized(Request::post("/v1/bundle"))
+            .header("Content-Type", "application/json")
+            .body(bundle_json.to_owned());
+        self.json(request).await
+    }
+}

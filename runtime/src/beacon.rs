@@ -1,0 +1,292 @@
+//! Tips: a pulsing beacon beside an element and the bubble it opens.
+//!
+//! Owns the tips of the current page as the engine listed them: finding their
+//! elements (they may appear late), drawing a beacon at each one's corner, and
+//! showing one bubble at a time on hover, focus or click, as the tip says. A beacon
+//! is a real button, so keyboard users reach every tip. Which tips show on a page
+//! and how often is the engine's business; this module only reports a tip as seen.
+
+use waymark::engine::TipView;
+use waymark::geometry::{self, PlaceOptions, Rect, Size};
+use waymark::guide::TipTrigger;
+use web_sys::{Element, HtmlElement, Node};
+
+use crate::i18n::Words;
+use crate::targets::{self, Found, Lookup, Measured};
+use crate::{dom, markup, popover};
+
+struct Item {
+    view: TipView,
+    found: Option<Found>,
+    beacon: Option<HtmlElement>,
+    seen: bool,
+    at: Option<(i32, i32)>,
+}
+
+/// What a pointer or focus event touched.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Touch {
+    Target(usize),
+    Beacon(usize),
+    Bubble,
+}
+
+pub struct Tips {
+    layer: Element,
+    items: Vec<Item>,
+    bubble: HtmlElement,
+    title: HtmlElement,
+    body: HtmlElement,
+    pub open: Option<usize>,
+    /// Pending close of a hover tip, so the pointer can travel to the bubble.
+    pub close_timer: i32,
+    at: Option<(i32, i32)>,
+}
+
+/// What one frame measured of the tips.
+pub struct Reads {
+    targets: Vec<Option<Measured>>,
+    bubble: Size,
+}
+
+impl Tips {
+    pub fn new(layer: &Element) -> Option<Tips> {
+        let bubble = dom::child(layer, "div", "tip", "")?;
+        dom::set_hidden(&bubble, true);
+        dom::attr(&bubble, "id", "wm-tip");
+        let scroll = dom::child(&bubble, "div", "scroll", "")?;
+        let title = dom::child(&scroll, "h2", "title", "")?;
+        dom::attr(&title, "id", "wm-tip-title");
+        let body = dom::child(&scroll, "div", "body", "")?;
+        dom::attr(&title, "dir", "auto");
+        dom::attr(&body, "dir", "auto");
+        Some(Tips {
+            layer: layer.clone(),
+            items: Vec::new(),
+            bubble,
+            title,
+            body,
+            open: None,
+            close_timer: 0,
+            at: None,
+        })
+    }
+
+    /// Replaces the tips with the engine's list for this page. An unchanged list
+    /// keeps its beacons (the engine repeats it on every navigation).
+    pub fn set(&mut self, views: Vec<TipView>, words: &Words) {
+        if views.len() == self.items.len()
+            && views.iter().zip(&self.items).all(|(v, i)| *v == i.view)
+        {
+            return;
+        }
+        self.close();
+        for item in self.items.drain(..) {
+            if let Some(b) = item.beacon {
+                b.remove();
+            }
+        }
+        for (i, view) in views.into_iter().enumerate() {
+            let beacon = if view.beacon {
+                dom::button(&self.layer, "beacon", "").inspect(|b| {
+                    dom::attr(b, "data-tip", &i.to_string());
+                    dom::attr(b, "aria-label", &format!("{}: {}", words.tip, view.title));
+                    dom::attr(b, "aria-expanded", "false");
+                    dom::attr(b, "aria-controls", "wm-tip");
+                    dom::set_hidden(b, true);
+                })
+            } else {
+                None
+            };
+            self.items.push(Item {
+                view,
+                found: None,
+                beacon,
+                seen: false,
+                at: None,
+            });
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Whether some tip still waits for its element.
+    pub fn unresolved(&self) -> bool {
+        self.items
+            .iter()
+            .any(|i| !i.found.as_ref().is_some_and(Found::is_live))
+    }
+
+    /// Looks for the elements not found yet (or gone). Returns the found ones'
+    /// new roots and the roots to watch for the missing ones.
+    pub fn resolve(&mut self) -> (Vec<Found>, Vec<Node>) {
+        let (mut found, mut missing) = (Vec::new(), Vec::new());
+        for item in &mut self.items {
+            if item.found.as_ref().is_some_and(Found::is_live) {
+                continue;
+            }
+            match targets::find(&item.view.target) {
+                Lookup::Found(f) => {
+                    found.push(f.clone());
+                    item.found = Some(f);
+                }
+                Lookup::Missing(roots) => {
+                    item.found = None;
+                    missing.extend(roots);
+                }
+            }
+        }
+        (found, missing)
+    }
+
+    pub fn elements(&self) -> Vec<Element> {
+        self.items
+            .iter()
+            .filter_map(|i| i.found.as_ref().map(|f| f.el.clone()))
+            .collect()
+    }
+
+    /// Which tip an event's path (innermost first) touches.
+    pub fn touch(&self, path: &[Element]) -> Option<Touch> {
+        let bubble: &Element = &self.bubble;
+        for e in path {
+            if e == bubble {
+                return Some(Touch::Bubble);
+            }
+            for (i, item) in self.items.iter().enumerate() {
+                if item
+                    .beacon
+                    .as_ref()
+                    .is_some_and(|b| e == &Element::from(b.clone()))
+                {
+                    return Some(Touch::Beacon(i));
+                }
+                if item.found.as_ref().is_some_and(|f| f.el == *e) {
+                    return Some(Touch::Target(i));
+                }
+            }
+        }
+        None
+    }
+
+    pub fn trigger(&self, i: usize) -> Option<TipTrigger> {
+        self.items.get(i).map(|t| t.view.show_on)
+    }
+
+    /// Opens tip `i`. Returns its guide id the first time it is seen on this page.
+    pub fn open(&mut self, i: usize) -> Option<String> {
+        dom::cancel(self.close_timer);
+        if self.open == Some(i) {
+            return None;
+        }
+        self.close();
+        let item = self.items.get_mut(i)?;
+        self.title.set_text_content(Some(&item.view.title));
+        markup::render(&self.body, &item.view.body);
+        let role = if item.view.show_on == TipTrigger::Click {
+            "dialog"
+        } else {
+            "tooltip"
+        };
+        dom::attr(&self.bubble, "role", role);
+        dom::attr(&self.bubble, "aria-labelledby", "wm-tip-title");
+        dom::set_hidden(&self.bubble, false);
+        if let Some(b) = &item.beacon {
+            dom::attr(b, "aria-expanded", "true");
+        }
+        self.open = Some(i);
+        self.at = None;
+        let first = !item.seen;
+        item.seen = true;
+        first.then(|| item.view.guide.clone())
+    }
+
+    pub fn close(&mut self) {
+        dom::cancel(self.close_timer);
+        self.close_timer = 0;
+        if let Some(b) = self.open.and_then(|i| self.items.get(i)?.beacon.clone()) {
+            dom::attr(&b, "aria-expanded", "false");
+        }
+        self.open = None;
+        dom::set_hidden(&self.bubble, true);
+        dom::toggle_class(&self.bubble, "placed", false);
+    }
+
+    /// Read pass: where each tip's element is and how big the open bubble is.
+    pub fn read(&self) -> Reads {
+        Reads {
+            targets: self
+                .items
+                .iter()
+                .map(|i| i.found.as_ref().filter(|f| f.is_live()).map(Found::measure))
+                .collect(),
+            bubble: match self.open {
+                Some(_) => Size::new(
+                    f64::from(self.bubble.offset_width()),
+                    f64::from(self.bubble.offset_height()),
+                ),
+                None => Size::new(0.0, 0.0),
+            },
+        }
+    }
+
+    /// Write pass: beacons at their elements' top corners, the bubble beside its
+    /// element. A tip whose element is hidden loses its beacon and bubble.
+    pub fn write(&mut self, reads: &Reads, viewport: Rect, rtl: bool) {
+        let mut close = false;
+        for (i, item) in self.items.iter_mut().enumerate() {
+            let visible = reads
+                .targets
+                .get(i)
+                .copied()
+                .flatten()
+                .and_then(|m| m.visible);
+            if let Some(b) = &item.beacon {
+                match visible {
+                    Some(r) => {
+                        let x = if rtl { r.x } else { r.right() } - 12.0;
+                        let at = (dom::px(x), dom::px(r.y - 12.0));
+                        if item.at != Some(at) {
+                            dom::style(b, "transform", &dom::translate(at.0, at.1));
+                            item.at = Some(at);
+                        }
+                        dom::set_hidden(b, false);
+                    }
+                    None => {
+                        dom::set_hidden(b, true);
+                        item.at = None;
+                    }
+                }
+            }
+            if self.open == Some(i) {
+                match visible {
+                    Some(r) => {
+                        let preferred = popover::directed(item.view.placement, rtl);
+                        let placed =
+                            geometry::place(r, reads.bubble, viewport, preferred, &tip_options());
+                        let at = (dom::px(placed.x), dom::px(placed.y));
+                        if self.at != Some(at) {
+                            dom::style(&self.bubble, "transform", &dom::translate(at.0, at.1));
+                            self.at = Some(at);
+                        }
+                        dom::toggle_class(&self.bubble, "placed", true);
+                    }
+                    None => close = true,
+                }
+            }
+        }
+        if close {
+            self.close();
+        }
+    }
+}
+
+fn tip_options() -> PlaceOptions {
+    PlaceOptions {
+        gap: 10.0,
+        arrow_size: 0.0,
+        ..PlaceOptions::default()
+    }
+}

@@ -1,0 +1,181 @@
+//! The guides this page may play: read from the server's catalog or given inline.
+//!
+//! Owns checking each definition before the engine sees it. The core's
+//! [`parse_guide`] checks the shape and the rules; regular expressions, which the
+//! core only checks with its `full` feature, are compiled here with the browser's
+//! RegExp, the same engine that will run them. A guide with any problem is skipped
+//! with one console warning naming the guide and the path of the fault; the others
+//! play on. Loading them (inline, or from the server) builds the engine with the
+//! user's saved progress.
+//!
+//! The shape is read with serde-wasm-bindgen from the browser's own JSON parse: a
+//! good deal smaller than the core's serde_json path, but a field the format does
+//! not know is ignored here rather than refused. The server refuses such a guide
+//! when it is published; inline guides get the rules' checks only.
+
+use js_sys::{Array, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use waymark::guide::{Advance, Guide};
+use waymark::validate::{validate_guide, Problem};
+
+use crate::config::User;
+use crate::network::{self, Outbox};
+use crate::shell::{post, Msg, Shell};
+use crate::storage::Store;
+use crate::{dom, hooks, navigation};
+use waymark::engine::{Context, Engine, Input};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `RegExp(pattern, flags)`, which throws a SyntaxError on a bad pattern.
+    #[wasm_bindgen(catch, js_name = RegExp)]
+    fn new_regexp(pattern: &str, flags: &str) -> Result<js_sys::RegExp, JsValue>;
+}
+
+/// Compiles `pattern` as the browser will run it (Unicode mode).
+pub fn regexp(pattern: &str) -> Option<js_sys::RegExp> {
+    new_regexp(pattern, "u").ok()
+}
+
+/// The input matcher handed to the engine: the browser's RegExp.
+pub fn regexp_matches(pattern: &str, value: &str) -> bool {
+    regexp(pattern).is_some_and(|re| re.test(value))
+}
+
+/// The guide list in a server answer (`{"app", "guides": [...]}`) or an inline array.
+pub fn definitions(value: &JsValue) -> Array {
+    if Array::is_array(value) {
+        return value.clone().unchecked_into();
+    }
+    Reflect::get(value, &"guides".into())
+        .ok()
+        .filter(Array::is_array)
+        .map(JsCast::unchecked_into)
+        .unwrap_or_default()
+}
+
+/// Every valid guide of `list`; each invalid one costs one console warning.
+pub fn read(list: &Array) -> Vec<Guide> {
+    let mut guides = Vec::new();
+    for (i, value) in list.iter().enumerate() {
+        let name = dom::get_str(&value, "id").unwrap_or_else(|| format!("#{i}"));
+        let checked = serde_wasm_bindgen::from_value::<Guide>(value)
+            .map_err(|e| {
+                vec![Problem {
+                    path: "guide".into(),
+                    message: e.to_string(),
+                }]
+            })
+            .and_then(|g| {
+                let mut problems = validate_guide(&g);
+                problems.extend(regex_problem(&g));
+                if problems.is_empty() {
+                    Ok(g)
+                } else {
+                    Err(problems)
+                }
+            });
+        match checked {
+            Ok(g) if guides.iter().any(|o: &Guide| o.id == g.id) => {
+                dom::warn(&format!(
+                    "Waymark: skipped guide `{name}`: id: another guide already has this id"
+                ));
+            }
+            Ok(g) => guides.push(g),
+            Err(problems) => dom::warn(&describe(&name, &problems)),
+        }
+    }
+    guides
+}
+
+fn describe(name: &str, problems: &[Problem]) -> String {
+    let mut text = format!("Waymark: skipped guide `{name}`: ");
+    match problems.first() {
+        Some(p) => text.push_str(&p.to_string()),
+        None => text.push_str("it is not valid"),
+    }
+    if problems.len() > 1 {
+        text.push_str(&format!(" (and {} more problems)", problems.len() - 1));
+    }
+    text
+}
+
+/// The first input pattern the browser cannot compile.
+fn regex_problem(g: &Guide) -> Option<Problem> {
+    g.steps
+        .iter()
+        .enumerate()
+        .find_map(|(i, step)| match &step.advance {
+            Advance::Input { pattern } if regexp(pattern).is_none() => Some(Problem {
+                path: format!("steps[{i}].advance.pattern"),
+                message: format!("`{pattern}` is not a valid regular expression"),
+            }),
+            _ => None,
+        })
+}
+
+impl Shell {
+    pub fn load_guides(&mut self) {
+        self.generation += 1;
+        let generation = self.generation;
+        if let Some(inline) = self.cfg.guides.clone() {
+            self.start_engine(&definitions(&inline));
+            return;
+        }
+        network::get_json(&self.cfg.catalog_url(), move |r| {
+            post(Msg::Catalog(generation, r))
+        });
+    }
+
+    pub fn start_engine(&mut self, list: &js_sys::Array) {
+        let guides = read(list);
+        self.build_engine(guides);
+    }
+
+    pub fn build_engine(&mut self, guides: Vec<Guide>) {
+        let count = guides.len();
+        let ctx = Context {
+            user: self.cfg.user.attributes.clone(),
+            locale: self.cfg.locale.clone(),
+            session: self.session.clone(),
+            progress: self.store.load(&guides),
+            ..Context::default()
+        };
+        let engine = Engine::new(guides, ctx).with_input_matcher(Box::new(regexp_matches));
+        self.engine = Some(engine);
+        self.launcher.set_visible(self.cfg.launcher && count > 0);
+        self.url = navigation::current_url();
+        self.pending.push_front(Input::PageChanged {
+            url: self.url.clone(),
+        });
+        self.drain();
+        hooks::call("ready", || {
+            let o = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&o, &"guides".into(), &JsValue::from(count as u32));
+            o.into()
+        });
+    }
+
+    pub fn identify(&mut self, user: User) {
+        if user.id == self.cfg.user.id {
+            let locale = user.attributes.get("locale").cloned();
+            self.cfg.user.attributes = user.attributes.clone();
+            self.feed(Input::Identify {
+                user: user.attributes,
+                locale,
+            });
+            return;
+        }
+        // Another person: their own progress, their own events.
+        self.flush();
+        let guides = self.engine.as_ref().map(|e| e.guides().to_vec());
+        self.reset_run();
+        self.cfg.user = user;
+        self.store = Store::new(&self.cfg.app, self.cfg.user.storage_name());
+        self.outbox = Outbox::new(self.cfg.events_url(), self.cfg.user.id.as_deref());
+        if let Some(guides) = guides {
+            self.build_engine(guides);
+        }
+    }
+}

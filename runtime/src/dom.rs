@@ -1,0 +1,253 @@
+//! Small, failure-tolerant helpers over web-sys: making elements, setting text and
+//! attributes, listening to events, reading the clock.
+//!
+//! Owns nothing but the habit every other module relies on: a DOM call that fails
+//! (a detached node, a hostile page, a sandboxed frame) is ignored or turned into
+//! `None`, never a panic and never an exception thrown into the host page. It knows
+//! nothing of tours.
+
+use js_sys::{Function, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{
+    AddEventListenerOptions, Document, Element, Event, EventTarget, HtmlElement, Window,
+};
+
+pub const SVG_NS: &str = "http://www.w3.org/2000/svg";
+
+pub fn window() -> Option<Window> {
+    web_sys::window()
+}
+
+pub fn document() -> Option<Document> {
+    window()?.document()
+}
+
+/// Milliseconds since the Unix epoch: the engine's clock.
+pub fn now() -> u64 {
+    let ms = js_sys::Date::now();
+    if ms.is_finite() && ms > 0.0 {
+        ms as u64
+    } else {
+        0
+    }
+}
+
+/// A high-resolution timestamp for measuring our own work.
+pub fn perf_now() -> f64 {
+    window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+pub fn warn(message: &str) {
+    web_sys::console::warn_1(&JsValue::from_str(message));
+}
+
+/// A new HTML element with a class, or `None` when the document refuses.
+pub fn el(doc: &Document, tag: &str, class: &str) -> Option<HtmlElement> {
+    let e = doc.create_element(tag).ok()?;
+    if !class.is_empty() {
+        e.set_class_name(class);
+    }
+    e.dyn_into::<HtmlElement>().ok()
+}
+
+/// An HTML element with a class and text, appended to `parent`.
+pub fn child(parent: &Element, tag: &str, class: &str, text: &str) -> Option<HtmlElement> {
+    let doc = parent.owner_document()?;
+    let e = el(&doc, tag, class)?;
+    if !text.is_empty() {
+        e.set_text_content(Some(text));
+    }
+    parent.append_child(&e).ok()?;
+    Some(e)
+}
+
+/// A `<button type="button">` with text, appended to `parent`.
+pub fn button(parent: &Element, class: &str, text: &str) -> Option<HtmlElement> {
+    let b = child(parent, "button", class, text)?;
+    attr(&b, "type", "button");
+    Some(b)
+}
+
+pub fn attr(e: &Element, name: &str, value: &str) {
+    let _ = e.set_attribute(name, value);
+}
+
+pub fn remove_attr(e: &Element, name: &str) {
+    let _ = e.remove_attribute(name);
+}
+
+pub fn set_hidden(e: &Element, hidden: bool) {
+    if hidden {
+        attr(e, "hidden", "");
+    } else {
+        remove_attr(e, "hidden");
+    }
+}
+
+pub fn toggle_class(e: &Element, class: &str, on: bool) {
+    let _ = e.class_list().toggle_with_force(class, on);
+}
+
+/// Writes one inline style property through the CSSOM, which a page's
+/// Content-Security-Policy does not block.
+pub fn style(e: &HtmlElement, property: &str, value: &str) {
+    let _ = e.style().set_property(property, value);
+}
+
+pub fn clear(e: &Element) {
+    e.set_text_content(None);
+}
+
+pub fn focus(e: &Element) {
+    if let Some(h) = e.dyn_ref::<HtmlElement>() {
+        let _ = h.focus();
+    } else if let Ok(f) = Reflect::get(e, &"focus".into()) {
+        // SVG elements can be focusable too.
+        if let Some(f) = f.dyn_ref::<Function>() {
+            let _ = f.call0(e);
+        }
+    }
+}
+
+/// Focuses an element of Waymark's own UI: it is always in view, so the browser
+/// need not work out a scroll (`preventScroll`).
+pub fn focus_quiet(e: &Element) {
+    if let Ok(f) = Reflect::get(e, &"focus".into()) {
+        if let Some(f) = f.dyn_ref::<Function>() {
+            let opts = js_sys::Object::new();
+            let _ = Reflect::set(&opts, &"preventScroll".into(), &JsValue::TRUE);
+            let _ = f.call1(e, &opts);
+        }
+    }
+}
+
+/// Listens for `kind` on `target` for the page's lifetime. `capture` listeners see
+/// events before the host app's own handlers; `passive` ones promise never to
+/// cancel (scroll, pointer moves), which keeps scrolling smooth.
+pub fn listen(
+    target: &EventTarget,
+    kind: &str,
+    capture: bool,
+    passive: bool,
+    f: impl FnMut(Event) + 'static,
+) {
+    let closure = Closure::<dyn FnMut(Event)>::new(f);
+    let opts = AddEventListenerOptions::new();
+    opts.set_capture(capture);
+    opts.set_passive(passive);
+    let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
+        kind,
+        closure.as_ref().unchecked_ref(),
+        &opts,
+    );
+    // Our listeners live as long as the page; the closure must too.
+    closure.forget();
+}
+
+/// Calls `f` once after `ms` milliseconds. Returns the timer id, for `cancel`.
+pub fn after(ms: f64, f: impl FnOnce() + 'static) -> i32 {
+    let Some(w) = window() else { return 0 };
+    let cb = Closure::once_into_js(f);
+    let ms = if ms.is_finite() {
+        ms.clamp(0.0, 2e9)
+    } else {
+        0.0
+    };
+    w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), ms as i32)
+        .unwrap_or(0)
+}
+
+pub fn cancel(id: i32) {
+    if id != 0 {
+        if let Some(w) = window() {
+            w.clear_timeout_with_handle(id);
+        }
+    }
+}
+
+/// `nodeType` of a DOM node, from any document.
+fn node_type(v: &JsValue) -> Option<f64> {
+    Reflect::get(v, &"nodeType".into()).ok()?.as_f64()
+}
+
+/// `v` as an element. Nodes of an iframe's document come from another realm, where
+/// `instanceof Element` is false; their `nodeType` still says what they are.
+pub fn as_element(v: JsValue) -> Option<Element> {
+    (node_type(&v) == Some(1.0)).then(|| v.unchecked_into())
+}
+
+/// `v` as a document, from this realm or an iframe's.
+pub fn as_document(v: &JsValue) -> Option<web_sys::Document> {
+    (node_type(v) == Some(9.0)).then(|| v.clone().unchecked_into())
+}
+
+/// `v` as a shadow root (a document fragment with a host), from any realm.
+pub fn as_shadow_root(v: &JsValue) -> Option<web_sys::ShadowRoot> {
+    let is = node_type(v) == Some(11.0) && Reflect::has(v, &"host".into()).unwrap_or(false);
+    is.then(|| v.clone().unchecked_into())
+}
+
+/// The events's path through shadow roots, innermost first.
+pub fn path(event: &Event) -> Vec<Element> {
+    event
+        .composed_path()
+        .iter()
+        .filter_map(as_element)
+        .collect()
+}
+
+/// Whether `outer` is `inner` or contains it, also across shadow roots (`inner`'s
+/// hosts count as its ancestors).
+pub fn contains_composed(outer: &Element, inner: &Element) -> bool {
+    let mut node: Option<web_sys::Node> = Some(inner.clone().into());
+    while let Some(n) = node {
+        if outer.contains(Some(&n)) {
+            return true;
+        }
+        node = as_shadow_root(&n.get_root_node()).map(|s| s.host().into());
+    }
+    false
+}
+
+/// Whether the user asked the system for less motion.
+pub fn reduced_motion() -> bool {
+    window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
+/// `v` rounded to whole CSS pixels, as the integer styles are written with
+/// (integer formatting is much smaller than float formatting in wasm).
+pub fn px(v: f64) -> i32 {
+    // `as` saturates and maps NaN to 0: never a panic.
+    v.round() as i32
+}
+
+/// `translate(Xpx,Ypx)` for a transform.
+pub fn translate(x: i32, y: i32) -> String {
+    format!("translate({x}px,{y}px)")
+}
+
+/// Lower case, by the browser (no Unicode tables in the wasm).
+pub fn lower(s: &str) -> String {
+    js_sys::JsString::from(s).to_lower_case().into()
+}
+
+/// A string property of a JS object, if it is one.
+pub fn get_str(obj: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(obj, &JsValue::from_str(key)).ok()?.as_string()
+}
+
+/// Calls `f` with the next animation frame's timestamp.
+pub fn next_frame(f: &Function) {
+    if let Some(w) = window() {
+        let _ = w.request_animation_frame(f);
+    }
+}

@@ -1,0 +1,248 @@
+//! Talking to the Waymark server: the guide catalog in, analytics events out.
+//!
+//! Owns the only HTTP client of the runtime. Events are batched: sent with `fetch`
+//! (`keepalive`, so a navigation does not cancel them) a moment after the first one
+//! is queued or when the batch is full, and with `navigator.sendBeacon` when the
+//! page is hidden or unloaded. Each event carries the engine's client-made id, so a
+//! batch sent twice is counted once. A network failure is never shown to the user
+//! and never reaches the host page: events wait for the next try, the catalog
+//! simply stays empty.
+
+use js_sys::{Array, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, BlobPropertyBag, RequestInit, Response};
+
+use waymark::engine::Input;
+use waymark::events::Trigger;
+
+use crate::shell::{post, Msg, Shell};
+use crate::{dom, hooks};
+
+#[wasm_bindgen]
+extern "C" {
+    /// A promise seen as anything with `then(ok, err)`, so the callbacks can be
+    /// plain one-shot functions.
+    type Thenable;
+    #[wasm_bindgen(method, js_name = then)]
+    fn then2(this: &Thenable, ok: &JsValue, err: &JsValue) -> JsValue;
+}
+
+/// Calls `done` once, with the value or the error of `promise`.
+pub fn settle(promise: &Promise, done: impl FnOnce(Result<JsValue, JsValue>) + 'static) {
+    let cell = std::rc::Rc::new(std::cell::Cell::new(Some(done)));
+    let (a, b) = (cell.clone(), cell);
+    let ok = Closure::once_into_js(move |v: JsValue| {
+        if let Some(f) = a.take() {
+            f(Ok(v));
+        }
+    });
+    let err = Closure::once_into_js(move |e: JsValue| {
+        if let Some(f) = b.take() {
+            f(Err(e));
+        }
+    });
+    let _ = promise.unchecked_ref::<Thenable>().then2(&ok, &err);
+}
+
+/// GETs `url` and parses it as JSON. The browser's HTTP cache revalidates with the
+/// server's ETag, so a page load after the first costs a 304.
+pub fn get_json(url: &str, done: impl FnOnce(Result<JsValue, String>) + 'static) {
+    let Some(w) = dom::window() else {
+        return done(Err("no window".into()));
+    };
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_credentials(web_sys::RequestCredentials::Omit);
+    let fetched = w.fetch_with_str_and_init(url, &init);
+    let url = url.to_owned();
+    settle(&fetched, move |r| match r {
+        Ok(resp) => {
+            let Ok(resp) = resp.dyn_into::<Response>() else {
+                return done(Err(format!("{url}: not a response")));
+            };
+            if !resp.ok() {
+                return done(Err(format!("{url}: HTTP {}", resp.status())));
+            }
+            match resp.json() {
+                Ok(p) => settle(&p, move |r| {
+                    done(r.map_err(|_| format!("{url}: the answer is not JSON")))
+                }),
+                Err(_) => done(Err(format!("{url}: the answer is not JSON"))),
+            }
+        }
+        Err(e) => done(Err(format!(
+            "{url}: {}",
+            js_sys::Error::from(e)
+                .message()
+                .as_string()
+                .unwrap_or_default()
+        ))),
+    });
+}
+
+/// Largest batch per request; a keepalive body must stay under 64 KB.
+const BATCH: usize = 25;
+/// Events kept while the server cannot be reached; older ones are dropped first.
+const KEEP: usize = 500;
+/// How long the first event of a batch waits for company.
+pub const FLUSH_DELAY_MS: f64 = 2000.0;
+
+/// Analytics events waiting to be sent, as JSON texts.
+pub struct Outbox {
+    url: String,
+    /// The user id as a JSON value (`"u-42"` or `null`).
+    user: String,
+    queue: Vec<String>,
+    /// Whether a delayed flush is already scheduled.
+    pub scheduled: bool,
+}
+
+impl Outbox {
+    pub fn new(url: String, user: Option<&str>) -> Outbox {
+        Outbox {
+            url,
+            user: js_sys::JSON::stringify(&user.map_or(JsValue::NULL, JsValue::from_str))
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_else(|| "null".into()),
+            queue: Vec::new(),
+            scheduled: false,
+        }
+    }
+
+    /// Queues one event; true when the batch is full and should go now.
+    pub fn push(&mut self, event_json: String) -> bool {
+        self.queue.push(event_json);
+        if self.queue.len() > KEEP {
+            let extra = self.queue.len() - KEEP;
+            self.queue.drain(..extra);
+        }
+        self.queue.len() >= BATCH
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+
+    fn body(&self, events: &[String]) -> String {
+        format!(
+            "{{\"user\":{},\"events\":[{}]}}",
+            self.user,
+            events.join(",")
+        )
+    }
+
+    /// Sends what is queued with `fetch`. Returns the events of batches that failed
+    /// to reach the server through `requeue`, to be tried again later.
+    pub fn flush(&mut self, requeue: impl Fn(Vec<String>) + Clone + 'static) {
+        self.scheduled = false;
+        let Some(w) = dom::window() else { return };
+        while !self.queue.is_empty() {
+            let n = self.queue.len().min(BATCH);
+            let events: Vec<String> = self.queue.drain(..n).collect();
+            let init = RequestInit::new();
+            init.set_method("POST");
+            // Not in web-sys's RequestInit yet; the browser reads it all the same.
+            let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &JsValue::TRUE);
+            init.set_credentials(web_sys::RequestCredentials::Omit);
+            init.set_body(&JsValue::from_str(&self.body(&events)));
+            let headers = Array::of2(&"content-type".into(), &"application/json".into());
+            init.set_headers(&Array::of1(&headers));
+            let sent = w.fetch_with_str_and_init(&self.url, &init);
+            let again = requeue.clone();
+            settle(&sent, move |r| {
+                // A 4xx means the server read and refused the batch: do not resend.
+                let failed = match r {
+                    Ok(resp) => resp
+                        .dyn_into::<Response>()
+                        .map_or(true, |r| r.status() >= 500),
+                    Err(_) => true,
+                };
+                if failed {
+                    again(events);
+                }
+            });
+        }
+    }
+
+    /// Puts events that could not be sent back in front of the queue.
+    pub fn requeue(&mut self, mut events: Vec<String>) {
+        events.append(&mut self.queue);
+        self.queue = events;
+        if self.queue.len() > KEEP {
+            let extra = self.queue.len() - KEEP;
+            self.queue.drain(..extra);
+        }
+    }
+
+    /// Sends everything with `sendBeacon`, for a page being hidden or unloaded. The
+    /// body is `text/plain` so no CORS preflight is needed.
+    pub fn beacon(&mut self) {
+        let Some(w) = dom::window() else { return };
+        let nav = w.navigator();
+        while !self.queue.is_empty() {
+            let n = self.queue.len().min(BATCH);
+            let body = self.body(&self.queue[..n]);
+            let parts = Array::of1(&JsValue::from_str(&body));
+            let bag = BlobPropertyBag::new();
+            bag.set_type("text/plain");
+            let queued = Blob::new_with_str_sequence_and_options(&parts, &bag)
+                .ok()
+                .and_then(|blob| nav.send_beacon_with_opt_blob(&self.url, Some(&blob)).ok())
+                .unwrap_or(false);
+            if !queued {
+                // The browser refused (too much queued): keep them for later.
+                return;
+            }
+            self.queue.drain(..n);
+        }
+    }
+}
+
+impl Shell {
+    /// An analytics event from the engine: to the host page's listeners, to the
+    /// open checklist (an item may be done), and into the batch for the server.
+    pub fn emit(&mut self, event: &waymark::events::AnalyticsEvent) {
+        let Ok(value) = serde_wasm_bindgen::to_value(event) else {
+            return;
+        };
+        let Some(json) = js_sys::JSON::stringify(&value)
+            .ok()
+            .and_then(|s| s.as_string())
+        else {
+            return;
+        };
+        let kind = dom::get_str(&value, "kind").unwrap_or_default();
+        if kind == "checklist_item_done"
+            && matches!(self.launcher.view, crate::launcher::View::Checklist(_))
+        {
+            if let crate::launcher::View::Checklist(id) = self.launcher.view.clone() {
+                self.later(Input::Start {
+                    guide: id,
+                    trigger: Trigger::Api,
+                });
+            }
+        }
+        hooks::call(&kind, || value);
+        if self.outbox.push(json) {
+            self.flush();
+        } else {
+            self.schedule_flush(FLUSH_DELAY_MS);
+        }
+    }
+
+    pub fn schedule_flush(&mut self, ms: f64) {
+        if !self.outbox.scheduled {
+            self.outbox.scheduled = true;
+            dom::after(ms, || post(Msg::Flush));
+        }
+    }
+
+    pub fn flush(&mut self) {
+        if !self.outbox.is_empty() {
+            self.outbox.flush(|events| post(Msg::Requeue(events)));
+        }
+        self.outbox.scheduled = false;
+    }
+}

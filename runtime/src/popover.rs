@@ -1,0 +1,279 @@
+//! The step popover: a dialog with the step's title, body, "2 of 6", Back / Next /
+//! Done, Close and an arrow pointing at the target.
+//!
+//! Owns the popover's DOM (built once, refilled per step) and writing where the
+//! core's geometry put it. It does not decide where that is, nor what a button
+//! does: buttons post actions to the shell, which feeds the engine. Its accessible
+//! name is the title and the step count, its description the body.
+
+use waymark::engine::StepView;
+use waymark::geometry::{Placed, Placement, Side, Size};
+use web_sys::{Element, HtmlElement};
+
+use crate::i18n::{self, Words};
+use crate::shell::{post, Action, Msg};
+use crate::{dom, markup};
+
+pub struct Popover {
+    pub el: HtmlElement,
+    arrow: HtmlElement,
+    count: HtmlElement,
+    title: HtmlElement,
+    body: HtmlElement,
+    note: HtmlElement,
+    close: HtmlElement,
+    back: HtmlElement,
+    show_me: HtmlElement,
+    next: HtmlElement,
+    /// Last position written, so an unchanged frame writes nothing.
+    at: Option<Written>,
+}
+
+/// Where the popover and its arrow were put: x, y and the arrow's side and offset.
+type Written = (i32, i32, Option<(Side, i32)>);
+
+fn on_click(el: &Element, action: Action) {
+    dom::listen(el, "click", false, false, move |_| post(Msg::Ui(action)));
+}
+
+impl Popover {
+    pub fn new(layer: &Element) -> Option<Popover> {
+        let el = dom::child(layer, "div", "pop", "")?;
+        dom::attr(&el, "role", "dialog");
+        dom::attr(&el, "tabindex", "-1");
+        dom::attr(&el, "aria-labelledby", "wm-title wm-count");
+        dom::attr(&el, "aria-describedby", "wm-body");
+        dom::set_hidden(&el, true);
+        let arrow = dom::child(&el, "div", "arrow", "")?;
+        let scroll = dom::child(&el, "div", "scroll", "")?;
+        let head = dom::child(&scroll, "div", "head", "")?;
+        let text = dom::child(&head, "div", "head-text", "")?;
+        let count = dom::child(&text, "p", "count", "")?;
+        dom::attr(&count, "id", "wm-count");
+        let title = dom::child(&text, "h2", "title", "")?;
+        dom::attr(&title, "id", "wm-title");
+        let close = dom::button(&head, "close", "×")?;
+        let body = dom::child(&scroll, "div", "body", "")?;
+        dom::attr(&body, "id", "wm-body");
+        let note = dom::child(&scroll, "p", "note", "")?;
+        dom::attr(&note, "role", "status");
+        dom::set_hidden(&note, true);
+        // Guide text keeps its own direction inside a mirrored layout.
+        for e in [&count, &title, &body, &note] {
+            dom::attr(e, "dir", "auto");
+        }
+        let foot = dom::child(&scroll, "div", "foot", "")?;
+        let back = dom::button(&foot, "btn back", "")?;
+        let show_me = dom::button(&foot, "btn show-me", "")?;
+        let next = dom::button(&foot, "btn primary next", "")?;
+        on_click(&close, Action::Close);
+        on_click(&back, Action::Back);
+        on_click(&show_me, Action::ShowMe);
+        on_click(&next, Action::Next);
+        Some(Popover {
+            el,
+            arrow,
+            count,
+            title,
+            body,
+            note,
+            close,
+            back,
+            show_me,
+            next,
+            at: None,
+        })
+    }
+
+    /// Fills the popover for a step. It stays invisible until [`Popover::place`].
+    pub fn render(&mut self, view: &StepView, words: &Words, modal: bool) {
+        self.count
+            .set_text_content(Some(&i18n::count(words.of, view.step + 1, view.total)));
+        self.title.set_text_content(Some(&view.title));
+        markup::render(&self.body, &view.body);
+        self.set_note(None);
+        self.close.set_text_content(Some("×"));
+        dom::attr(&self.close, "aria-label", words.close_tour);
+        self.back.set_text_content(Some(words.back));
+        dom::set_hidden(&self.back, !view.can_back);
+        self.show_me.set_text_content(Some(words.show_me));
+        dom::set_hidden(
+            &self.show_me,
+            view.target.is_none() || view.advance == "next",
+        );
+        let label = if view.is_last { words.done } else { words.next };
+        self.next.set_text_content(Some(label));
+        dom::set_hidden(&self.next, !view.can_next);
+        dom::attr(&self.el, "aria-modal", if modal { "true" } else { "false" });
+        dom::attr(&self.el, "data-step", &view.step_id);
+        dom::toggle_class(&self.el, "placed", false);
+        dom::set_hidden(&self.el, false);
+        self.at = None;
+    }
+
+    /// Shows or clears the line under the body (e.g. "this part is not showing").
+    pub fn set_note(&self, text: Option<&str>) {
+        self.note.set_text_content(text);
+        dom::set_hidden(&self.note, text.is_none());
+    }
+
+    pub fn hide(&mut self) {
+        dom::set_hidden(&self.el, true);
+        dom::toggle_class(&self.el, "placed", false);
+        self.at = None;
+    }
+
+    /// Whether the popover has been positioned (and so painted) for this step.
+    pub fn is_placed(&self) -> bool {
+        self.at.is_some()
+    }
+
+    pub fn is_shown(&self) -> bool {
+        !self.el.has_attribute("hidden")
+    }
+
+    /// The popover's size (read pass).
+    pub fn size(&self) -> Size {
+        Size::new(
+            f64::from(self.el.offset_width()),
+            f64::from(self.el.offset_height()),
+        )
+    }
+
+    /// Moves the popover and its arrow where the geometry says (write pass).
+    pub fn place(&mut self, placed: &Placed) {
+        let arrow = placed
+            .arrow
+            .map(|a| (a.side, dom::px(a.offset - ARROW_HALF)));
+        let at = (dom::px(placed.x), dom::px(placed.y), arrow);
+        if self.at == Some(at) {
+            return;
+        }
+        self.at = Some(at);
+        dom::style(&self.el, "transform", &dom::translate(at.0, at.1));
+        write_arrow(&self.arrow, arrow);
+        dom::toggle_class(&self.el, "placed", true);
+    }
+
+    /// Controls a keyboard user can reach, in tab order.
+    pub fn controls(&self) -> Vec<Element> {
+        let mut out: Vec<Element> = vec![self.close.clone().into()];
+        if let Ok(links) = self.body.query_selector_all("a[href]") {
+            for i in 0..links.length() {
+                if let Some(e) = links
+                    .item(i)
+                    .and_then(|n| wasm_bindgen::JsCast::dyn_into(n).ok())
+                {
+                    out.push(e);
+                }
+            }
+        }
+        for b in [&self.back, &self.show_me, &self.next] {
+            if !b.has_attribute("hidden") {
+                out.push(b.clone().into());
+            }
+        }
+        out
+    }
+
+    /// Whether the button for `action` is offered on this step.
+    pub fn can(&self, action: Action) -> bool {
+        let b = match action {
+            Action::Next => &self.next,
+            Action::Back => &self.back,
+            Action::ShowMe => &self.show_me,
+            _ => return false,
+        };
+        !b.has_attribute("hidden")
+    }
+
+    /// The button Enter stands for: Next (or Done), else Show me.
+    pub fn primary(&self) -> Option<Action> {
+        if !self.next.has_attribute("hidden") {
+            Some(Action::Next)
+        } else if !self.show_me.has_attribute("hidden") {
+            Some(Action::ShowMe)
+        } else {
+            None
+        }
+    }
+
+    /// Where focus goes when the popover opens: the primary button, else the dialog.
+    pub fn focus_target(&self) -> Element {
+        if !self.next.has_attribute("hidden") {
+            self.next.clone().into()
+        } else {
+            self.el.clone().into()
+        }
+    }
+
+    /// A little shake: the user clicked the dimmed page.
+    pub fn nudge(&self) {
+        dom::toggle_class(&self.el, "nudge", false);
+        // Reading layout restarts the animation.
+        let _ = self.el.offset_width();
+        dom::toggle_class(&self.el, "nudge", true);
+    }
+}
+
+/// Half the arrow square's side: it straddles the popover's edge.
+const ARROW_HALF: f64 = 4.5;
+
+/// Puts the arrow on `side` of the popover, `along` px from its start edge.
+fn write_arrow(arrow: &HtmlElement, a: Option<(Side, i32)>) {
+    let Some((side, along)) = a else {
+        dom::set_hidden(arrow, true);
+        return;
+    };
+    dom::set_hidden(arrow, false);
+    let along = format!("{along}px");
+    let edge = "-4.5px".to_owned();
+    let far = "calc(100% - 4.5px)".to_owned();
+    let (left, top) = match side {
+        Side::Top => (along, edge),
+        Side::Bottom => (along, far),
+        Side::Left => (edge, along),
+        Side::Right => (far, along),
+    };
+    dom::style(arrow, "left", &left);
+    dom::style(arrow, "top", &top);
+}
+
+/// A guide's placement read in the page's direction: on a right-to-left page,
+/// "right" is where "left" was and a start edge is on the right.
+pub fn directed(p: Placement, rtl: bool) -> Placement {
+    if !rtl {
+        return p;
+    }
+    use waymark::geometry::Alignment;
+    let side = match p.side() {
+        Side::Left => Side::Right,
+        Side::Right => Side::Left,
+        s => s,
+    };
+    let alignment = match (side, p.alignment()) {
+        (Side::Top | Side::Bottom, Some(Alignment::Start)) => Some(Alignment::End),
+        (Side::Top | Side::Bottom, Some(Alignment::End)) => Some(Alignment::Start),
+        (_, a) => a,
+    };
+    Placement::new(side, alignment)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn right_to_left_pages_mirror_sides_and_vertical_alignments() {
+        use Placement as P;
+        assert_eq!(directed(P::RightStart, false), P::RightStart);
+        assert_eq!(directed(P::Right, true), P::Left);
+        assert_eq!(
+            directed(P::LeftEnd, true),
+            P::RightEnd,
+            "left/right keep top/bottom alignment"
+        );
+        assert_eq!(directed(P::BottomStart, true), P::BottomEnd);
+        assert_eq!(directed(P::Top, true), P::Top);
+    }
+}

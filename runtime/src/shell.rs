@@ -1,0 +1,409 @@
+//! The shell: the engine, the page's UI parts, and the loop between them.
+//!
+//! Owns the runtime's one piece of state and the only way to change it: everything
+//! that happens (a page event, a button, a timer, an answer from the server) is
+//! [`post`]ed as a [`Msg`], handled in order, turned into engine inputs, and the
+//! engine's effects are carried out by the module that mirrors them on screen.
+//! Messages posted while one is being handled (a `focus()` firing `focusin`, a
+//! listener calling the API) wait in the queue, so state is never borrowed twice.
+//! The rest of `impl Shell` lives with what it is about: steps in [`crate::tour`],
+//! frames in [`crate::layout`], page events in [`crate::interaction`], loading guides
+//! in [`crate::catalog`], analytics in [`crate::network`].
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+
+use js_sys::Function;
+use wasm_bindgen::prelude::*;
+use waymark::engine::Starter;
+use waymark::engine::{Effect, Engine, Input, StepView};
+use waymark::events::Trigger;
+use waymark::guide::Target;
+
+use crate::a11y::A11y;
+use crate::beacon::Tips;
+use crate::config::{Config, User};
+use crate::i18n::{self, Words};
+use crate::launcher::Launcher;
+use crate::layer::{self, Layer};
+use crate::network::Outbox;
+use crate::overlay::Overlay;
+use crate::popover::Popover;
+use crate::storage::Store;
+use crate::targets::Found;
+use crate::watch::Watch;
+use crate::{checklist, dom, interaction, navigation};
+
+/// Something that happened, for the shell to handle.
+pub enum Msg {
+    Init(Config),
+    /// The catalog of generation `.0` arrived (or failed).
+    Catalog(u32, Result<JsValue, String>),
+    Start(String),
+    Stop,
+    OpenLauncher,
+    Identify(User),
+    /// An animation frame: read layout, then write.
+    Frame,
+    /// The DOM changed: look for awaited elements, then lay out.
+    Changed,
+    /// Something scrolled or resized: lay out.
+    Moved,
+    Navigated,
+    /// A `WakeAt` deadline passed.
+    Wake,
+    Flush,
+    Requeue(Vec<String>),
+    PageHidden,
+    Page(interaction::PageEvent, web_sys::Event),
+    Ui(Action),
+    /// A hover tip's close delay ran out.
+    TipTimeout,
+}
+
+/// What a Waymark control asks for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Action {
+    Next,
+    Back,
+    Close,
+    ShowMe,
+    Launcher,
+    PanelClose,
+    PanelBack,
+    Search,
+    Row(usize),
+    /// A tip's beacon was pressed.
+    Beacon(usize),
+    /// A click landed on the dimmed page.
+    Blocked,
+}
+
+thread_local! {
+    static SHELL: RefCell<Option<Shell>> = const { RefCell::new(None) };
+    static QUEUE: RefCell<VecDeque<Msg>> = const { RefCell::new(VecDeque::new()) };
+    static BUSY: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Hands `msg` to the shell: now, or after the message being handled.
+pub fn post(msg: Msg) {
+    QUEUE.with(|q| q.borrow_mut().push_back(msg));
+    if BUSY.get() {
+        return;
+    }
+    BUSY.set(true);
+    while let Some(msg) = QUEUE.with(|q| q.borrow_mut().pop_front()) {
+        SHELL.with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                handle(&mut s, msg);
+            }
+        });
+    }
+    BUSY.set(false);
+}
+
+/// Reads shell state for the API (`bench()`); `None` before `init`.
+pub fn peek<T>(f: impl FnOnce(&Shell) -> T) -> Option<T> {
+    SHELL.with(|s| s.try_borrow().ok().and_then(|s| s.as_ref().map(f)))
+}
+
+fn handle(slot: &mut Option<Shell>, msg: Msg) {
+    if let Msg::Init(cfg) = msg {
+        match slot {
+            Some(shell) => shell.reconfigure(cfg),
+            None => match Shell::new(cfg) {
+                Ok(shell) => *slot = Some(shell),
+                Err(e) => web_sys::console::warn_2(&"Waymark: could not start:".into(), &e),
+            },
+        }
+        if let Some(shell) = slot {
+            shell.load_guides();
+        }
+        return;
+    }
+    if let Some(shell) = slot {
+        shell.handle(msg);
+    }
+}
+
+/// The step on screen.
+pub struct Shown {
+    pub view: StepView,
+    pub found: Option<Found>,
+    /// Only the popover (and the target) may be used: the page is inert.
+    pub modal: bool,
+}
+
+pub struct Shell {
+    pub cfg: Config,
+    pub words: &'static Words,
+    pub generation: u32,
+    pub engine: Option<Engine>,
+    pub pending: VecDeque<Input>,
+    pub layer: Layer,
+    pub overlay: Overlay,
+    pub popover: Popover,
+    pub tips: Tips,
+    pub launcher: Launcher,
+    pub a11y: A11y,
+    pub watch: Watch,
+    pub store: Store,
+    pub outbox: Outbox,
+    pub session: String,
+    pub url: String,
+    pub step: Option<Shown>,
+    /// The step whose target is awaited, and what it was found as.
+    pub waiting: Option<(usize, Target)>,
+    pub found: Option<(usize, Found)>,
+    pub watching: Option<(usize, String)>,
+    pub starters: Vec<Starter>,
+    pub wakes: Vec<u64>,
+    pub timer: i32,
+    pub frame_requested: bool,
+    pub frame_cb: Function,
+    pub changed: bool,
+    pub focus_pending: bool,
+    pub scroll_pending: bool,
+    /// Make the page inert once the popover has been painted (modal steps).
+    pub inert_pending: bool,
+    pub rtl: bool,
+    pub raised_over: Option<web_sys::Element>,
+    pub return_to: Option<String>,
+    pub bench: Option<Vec<f64>>,
+}
+
+impl Shell {
+    fn new(cfg: Config) -> Result<Shell, JsValue> {
+        let words = i18n::words(&cfg.locale);
+        let layer = Layer::mount()?;
+        let parts = (
+            Overlay::new(&layer.el),
+            Popover::new(&layer.el),
+            Tips::new(&layer.el),
+            Launcher::new(&layer.el, words),
+            A11y::new(&layer.el),
+        );
+        let (Some(overlay), Some(popover), Some(tips), Some(launcher), Some(a11y)) = parts else {
+            return Err("could not build the UI".into());
+        };
+        launcher.set_visible(false);
+        layer.set_label(words.help);
+        layer.set_direction(layer::page_is_rtl(), &cfg.locale);
+        let frame_cb = Closure::<dyn FnMut(f64)>::new(|_: f64| post(Msg::Frame)).into_js_value();
+        navigation::install();
+        interaction::install(&layer, &overlay);
+        let session = format!(
+            "{:x}{:08x}",
+            dom::now(),
+            (js_sys::Math::random() * f64::from(u32::MAX)) as u32
+        );
+        let bench = cfg.bench.then(Vec::new);
+        Ok(Shell {
+            store: Store::new(&cfg.app, cfg.user.storage_name()),
+            outbox: Outbox::new(cfg.events_url(), cfg.user.id.as_deref()),
+            words,
+            generation: 0,
+            engine: None,
+            pending: VecDeque::new(),
+            layer,
+            overlay,
+            popover,
+            tips,
+            launcher,
+            a11y,
+            watch: Watch::new(),
+            session,
+            url: navigation::current_url(),
+            step: None,
+            waiting: None,
+            found: None,
+            watching: None,
+            starters: Vec::new(),
+            wakes: Vec::new(),
+            timer: 0,
+            frame_requested: false,
+            frame_cb: frame_cb.into(),
+            changed: true,
+            focus_pending: false,
+            scroll_pending: false,
+            inert_pending: false,
+            rtl: layer::page_is_rtl(),
+            raised_over: None,
+            return_to: None,
+            bench,
+            cfg,
+        })
+    }
+
+    /// A second `init`: new options; the guides are loaded again.
+    fn reconfigure(&mut self, cfg: Config) {
+        self.reset_run();
+        self.flush();
+        self.words = i18n::words(&cfg.locale);
+        self.launcher.relabel(self.words);
+        self.layer.set_label(self.words.help);
+        self.store = Store::new(&cfg.app, cfg.user.storage_name());
+        self.outbox = Outbox::new(cfg.events_url(), cfg.user.id.as_deref());
+        if cfg.bench && self.bench.is_none() {
+            self.bench = Some(Vec::new());
+        }
+        self.cfg = cfg;
+    }
+
+    /// Hides everything a previous engine showed and forgets it.
+    pub fn reset_run(&mut self) {
+        self.hide_step();
+        self.tips.set(Vec::new(), self.words);
+        self.launcher.close_panel();
+        self.engine = None;
+        self.pending.clear();
+    }
+
+    fn handle(&mut self, msg: Msg) {
+        match msg {
+            Msg::Init(_) => {}
+            Msg::Catalog(g, result) if g == self.generation => match result {
+                Ok(value) => self.start_engine(&crate::catalog::definitions(&value)),
+                Err(e) => dom::warn(&format!("Waymark: could not load the guides: {e}")),
+            },
+            Msg::Catalog(..) => {}
+            Msg::Start(id) => self.feed(Input::Start {
+                guide: id,
+                trigger: Trigger::Api,
+            }),
+            Msg::Stop => {
+                self.feed(Input::Dismiss);
+                self.launcher.close_panel();
+                self.tips.close();
+            }
+            Msg::OpenLauncher => self.feed(Input::OpenLauncher),
+            Msg::Identify(user) => self.identify(user),
+            Msg::Frame => self.frame(),
+            Msg::Changed => {
+                self.changed = true;
+                self.request_frame();
+            }
+            Msg::Moved => self.request_frame(),
+            Msg::Navigated => {
+                let url = navigation::current_url();
+                if url != self.url {
+                    self.url = url.clone();
+                    self.launcher.close_panel();
+                    self.feed(Input::PageChanged { url });
+                }
+            }
+            Msg::Wake => {
+                let now = dom::now();
+                self.wakes.retain(|&at| at > now);
+                self.feed(Input::Tick);
+                self.arm_timer();
+            }
+            Msg::Flush => self.flush(),
+            Msg::Requeue(events) => {
+                self.outbox.requeue(events);
+                self.schedule_flush(15_000.0);
+            }
+            Msg::PageHidden => self.outbox.beacon(),
+            Msg::Page(kind, event) => self.on_page_event(kind, &event),
+            Msg::Ui(action) => self.on_action(action),
+            Msg::TipTimeout => self.tips.close(),
+        }
+    }
+
+    /// Feeds an input to the engine and carries out what it answers, then any
+    /// inputs those effects produced. Inputs wait while the guides load.
+    pub fn feed(&mut self, input: Input) {
+        self.pending.push_back(input);
+        self.drain();
+    }
+
+    /// Queues an input to feed after the current effects.
+    pub fn later(&mut self, input: Input) {
+        self.pending.push_back(input);
+    }
+
+    pub fn drain(&mut self) {
+        while self.engine.is_some() {
+            let Some(input) = self.pending.pop_front() else {
+                break;
+            };
+            let Some(engine) = self.engine.as_mut() else {
+                break;
+            };
+            let effects = engine.handle(dom::now(), input);
+            for effect in effects {
+                self.apply(effect);
+            }
+        }
+    }
+
+    fn apply(&mut self, effect: Effect) {
+        match effect {
+            Effect::ShowStep(view) => self.show_step(view),
+            Effect::Hide => self.hide_step(),
+            Effect::WaitFor { step, target } => {
+                // The step shown so far is over; the next shows when its target does.
+                if self.step.is_some() {
+                    self.hide_step();
+                }
+                self.waiting = Some((step, target));
+                self.found = None;
+                self.look_for_target();
+            }
+            Effect::WatchVisible { step, selector } => {
+                self.watching = Some((step, selector));
+                self.look_for_visible();
+            }
+            Effect::Persist(p) => self.store.save(&p),
+            Effect::Emit(event) => self.emit(&event),
+            // The help offer itself (show again, related help, contact IT) is drawn
+            // by the help module; a lost target is explained here.
+            Effect::OfferHelp { reason, .. }
+                if reason.as_str() == "target_missing" && self.step.is_some() =>
+            {
+                self.popover.set_note(Some(self.words.not_found));
+            }
+            Effect::WakeAt { at } => {
+                self.wakes.push(at);
+                self.arm_timer();
+            }
+            Effect::ShowTips { tips } => {
+                self.tips.set(tips, self.words);
+                self.changed = true;
+                self.request_frame();
+            }
+            Effect::ArmStarters { starters } => self.starters = starters,
+            Effect::ShowLauncher { entries } => {
+                self.launcher.show_entries(entries, self.words);
+                dom::focus_quiet(&self.launcher.search);
+            }
+            Effect::ShowChecklist(view) => {
+                let refocus = self.launcher.is_open();
+                checklist::show(&mut self.launcher, &view, self.words);
+                if !refocus {
+                    if let Some(first) = self.launcher.row_buttons().first() {
+                        dom::focus_quiet(first);
+                    }
+                }
+            }
+            Effect::Warn { message } => dom::warn(&message),
+            // A tour the user started begins on another page of the app.
+            Effect::GoTo { url } => {
+                if let Some(w) = dom::window() {
+                    let _ = w.location().assign(&url);
+                }
+            }
+            // Help offers, related help and tickets: carried out by the help UI.
+            _ => {}
+        }
+    }
+
+    pub fn arm_timer(&mut self) {
+        dom::cancel(self.timer);
+        self.timer = 0;
+        if let Some(&next) = self.wakes.iter().min() {
+            let ms = next.saturating_sub(dom::now()) as f64;
+            self.timer = dom::after(ms + 1.0, || post(Msg::Wake));
+        }
+    }
+}
