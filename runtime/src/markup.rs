@@ -1,7 +1,7 @@
 //! Step and tip bodies on the page: the core's safe-markdown tree made into DOM nodes.
 //!
 //! Owns the rendering only: every piece of text becomes a text node
-//! (`createElement` and `textContent`, never `innerHTML`), and a link becomes an
+//! (`createElement` and `textContent`; nothing is ever parsed as markup), and a link becomes an
 //! anchor only if [`is_allowed_href`] passes again here, since a tree can come from
 //! anywhere. Links open in a new tab so the tour is not lost.
 

@@ -72,15 +72,12 @@ pub fn router(state: Arc<AppState>) -> Router {
             get(tickets::status).options(public::options),
         )
         .route_layer(middleware::from_fn_with_state(state.clone(), public::guard));
-    #[allow(deprecated)]
-    let legacy = get(public::legacy_guides);
     Router::new()
         .merge(public)
         .merge(guides::routes())
         .merge(admin::routes())
         .merge(bundle::routes())
         .merge(tickets::routes())
-        .route("/v1/guides", legacy)
         .route("/v1/openapi.json", get(openapi::document))
         .route("/v1/guide-schema.json", get(guide_schema))
         .route("/healthz", get(healthz))

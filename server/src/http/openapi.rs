@@ -19,7 +19,6 @@ use super::{admin, bundle, error, guides, public, tickets};
     paths(
         public::catalog,
         public::events,
-        public::legacy_guides,
         tickets::file,
         tickets::status,
         tickets::inbox,

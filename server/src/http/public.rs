@@ -371,20 +371,3 @@ pub async fn events(
         }),
     ))
 }
-
-/// The demo app's catalog as a bare array: the pre-v1 endpoint, kept for old pages.
-#[utoipa::path(
-    get, path = "/v1/guides", tag = "public",
-    responses((status = 200, description = "The demo app's published guides", body = Vec<Object>)),
-)]
-#[deprecated(note = "use GET /v1/apps/{app}/guides")]
-pub async fn legacy_guides(State(state): State<Arc<AppState>>) -> ApiResult<Response> {
-    let mut conn = state.db.pool().acquire().await?;
-    let live = db::guides::live(&mut conn, crate::seed::DEMO_APP).await?;
-    let bodies: Vec<&str> = live.iter().map(|(_, body)| body.as_str()).collect();
-    Ok((
-        [(header::CONTENT_TYPE, "application/json")],
-        format!("[{}]", bodies.join(",")),
-    )
-        .into_response())
-}

@@ -52,7 +52,6 @@ async fn the_openapi_document_describes_every_api_route() {
         ("delete", "/v1/tokens/{id}"),
         ("get", "/v1/bundle"),
         ("post", "/v1/bundle"),
-        ("get", "/v1/guides"),
         ("get", "/v1/guide-schema.json"),
         ("get", "/healthz"),
         ("get", "/metrics"),
