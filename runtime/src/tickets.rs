@@ -241,3 +241,31 @@ fn read_answer(resp: Option<Response>, done: impl FnOnce(Answer) + 'static) {
         done(Answer::Refused(why))
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_checks_back_off_to_thirty_seconds_then_stop() {
+        let delays: Vec<f64> = (0..20).map_while(status_delay_ms).collect();
+        assert_eq!(delays.len(), STATUS_CHECKS as usize);
+        assert_eq!(
+            &delays[..6],
+            &[1000.0, 2000.0, 4000.0, 8000.0, 16000.0, 30000.0]
+        );
+        assert!(delays.iter().all(|&d| d <= 30_000.0));
+    }
+
+    #[test]
+    fn retries_back_off_from_five_seconds_to_five_minutes() {
+        let mut ms = first_retry_ms();
+        let mut seen = vec![ms];
+        for _ in 0..10 {
+            ms = next_retry_ms(ms);
+            seen.push(ms);
+        }
+        assert_eq!(&seen[..4], &[5_000.0, 10_000.0, 20_000.0, 40_000.0]);
+        assert_eq!(*seen.last().unwrap(), LAST_RETRY_MS);
+    }
+}
