@@ -413,6 +413,7 @@ cmd_bench() {
     echo "(runtime budget: 40 KB gzipped, issue 3)"
     bench_runtime
     bench_ingest
+    bench_insights
 }
 
 # The runtime in headless Chromium against a release server: the first step painted
@@ -434,6 +435,14 @@ bench_ingest() {
     build_server_release
     stage "event ingest benchmark (release server, SQLite, loopback)"
     WAYMARK_BIN="$ROOT/target/release/waymark" cargo bench -p waymark-server --bench ingest
+}
+
+# The Insights figures over 1,000,000 demo events on a fresh SQLite database, by the
+# query function the endpoint calls: min, median, max of 7 runs; fails over a 250 ms
+# median (server/benches/insights.rs).
+bench_insights() {
+    stage "insights query benchmark (SQLite, 1,000,000 events)"
+    cargo bench -p waymark-server --bench insights
 }
 
 main() {

@@ -1,5 +1,5 @@
 //! The commands besides `serve` and `validate` that work on the database directly:
-//! `import`, `export` and `token create`.
+//! `import`, `export`, `token create` and `demo-data`.
 //!
 //! Each opens the database named by the configuration, migrates it when needed, does
 //! one thing, and reports on stdout (data) and stderr (messages). A token is printed
@@ -13,6 +13,7 @@ use crate::bundle;
 use crate::config::Config;
 use crate::db::{self, Db};
 use crate::tokens::{self, Role};
+use crate::{demo_data, seed};
 
 async fn open(config: &Config) -> Result<Db, String> {
     let db = Db::connect(&config.database_url, 2)
@@ -127,4 +128,150 @@ pub fn export(config: Config, app: Option<&str>, output: Option<&Path>) -> ExitC
         }
         Ok(())
     })
+}
+
+/// What `waymark demo-data` makes.
+#[derive(Clone, Debug)]
+pub struct DemoDataArgs {
+    pub app: String,
+    pub users: usize,
+    pub days: u32,
+    pub seed: u64,
+}
+
+/// The segments demo users are spread over.
+const DEMO_SEGMENTS: [&str; 4] = ["finance", "operations", "sales", "engineering"];
+
+/// A demo user's segment: fixed per user name (FNV-1a), so reruns agree.
+fn demo_segment(user: &str) -> &'static str {
+    let hash = user.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    DEMO_SEGMENTS[(hash % DEMO_SEGMENTS.len() as u64) as usize]
+}
+
+/// Fills the database with runs of the app's published tours played through the
+/// core engine ([`demo_data::generate`]) by `users` people over the `days` days up to
+/// today (UTC), spread over a few segments. Event and run ids carry the seed, so a
+/// second run with the same seed stores nothing new and another seed adds to it.
+pub fn demo_data(config: Config, args: DemoDataArgs) -> ExitCode {
+    block_on("demo-data", async move {
+        if args.users == 0 || args.days == 0 {
+            return Err("give at least one user (--users) and one day (--days)".into());
+        }
+        let db = open(&config).await?;
+        let outcome = fill_demo_data(&db, &config, &args).await;
+        db.close().await;
+        outcome
+    })
+}
+
+async fn fill_demo_data(db: &Db, config: &Config, args: &DemoDataArgs) -> Result<(), String> {
+    if args.app == seed::DEMO_APP {
+        let lock = db.startup_lock().await.map_err(|e| e.to_string())?;
+        seed::demo_content(db, config)
+            .await
+            .map_err(|e| e.to_string())?;
+        lock.release().await.map_err(|e| e.to_string())?;
+    }
+    let mut conn = db.pool().acquire().await.map_err(|e| e.to_string())?;
+    if db::apps::get(&mut conn, &args.app)
+        .await
+        .map_err(|e| e.to_string())?
+        .is_none()
+    {
+        return Err(format!(
+            "no app `{}`: create it in the editor (or use --app demo)",
+            args.app
+        ));
+    }
+    let mut guides = Vec::new();
+    for (id, body) in db::guides::live(&mut conn, &args.app)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        let guide = waymark::validate::parse_guide(&body)
+            .map_err(|_| format!("the live version of guide `{id}` does not parse"))?;
+        guides.push(guide);
+    }
+    drop(conn);
+    let tours = guides
+        .iter()
+        .filter(|g| g.kind == waymark::guide::Kind::Tour && !g.steps.is_empty())
+        .count();
+    if tours == 0 {
+        return Err(format!(
+            "app `{}` has no published tour to play: publish one in the editor{}",
+            args.app,
+            if args.app == seed::DEMO_APP {
+                format!(
+                    " or put guide files in {} (guides_dir)",
+                    config.guides_dir.display()
+                )
+            } else {
+                String::new()
+            }
+        ));
+    }
+
+    const DAY: i64 = 86_400_000;
+    let tomorrow = (crate::now_ms() / DAY + 1) * DAY;
+    let mut events =
+        demo_data::generate(&guides, args.users, args.days, tomorrow as u64, args.seed);
+    let prefix = format!("demo{}-", args.seed);
+    for e in &mut events {
+        e.event.id.insert_str(0, &prefix);
+        if let Some(run) = &mut e.event.run {
+            run.insert_str(0, &prefix);
+        }
+    }
+    let figures = waymark::metrics::insights(&events, &config.insights.metrics());
+
+    let (mut stored, mut users) = (0, 0);
+    let received_at = crate::now_ms();
+    for batch in events.chunk_by(|a, b| a.user == b.user) {
+        users += 1;
+        let user = batch[0].user.as_str();
+        let list: Vec<_> = batch.iter().map(|e| e.event.clone()).collect();
+        let mut tx = db.begin_write().await.map_err(|e| e.to_string())?;
+        stored += db::events::insert(
+            tx.conn(),
+            db.backend(),
+            &args.app,
+            db::events::Sender {
+                user: Some(user),
+                segment: Some(demo_segment(user)),
+            },
+            &list,
+            received_at,
+        )
+        .await
+        .map_err(|e| format!("cannot store the events: {e}"))?;
+        tx.commit().await.map_err(|e| e.to_string())?;
+    }
+    let first_day = crate::http::insights::format_day(tomorrow / DAY - i64::from(args.days));
+    let last_day = crate::http::insights::format_day(tomorrow / DAY - 1);
+    println!(
+        "demo data for app `{}` (seed {}): {} events of {users} users over {} days, {first_day} to {last_day}, in segments {}",
+        args.app,
+        args.seed,
+        events.len(),
+        args.days,
+        DEMO_SEGMENTS.join(", ")
+    );
+    println!(
+        "stored {stored} new events ({} were already there)",
+        events.len() as u64 - stored
+    );
+    println!(
+        "help sessions {}: {} resolved ({} confirmed), {} ticketed, {} abandoned; runs {} started, {} completed",
+        figures.help_sessions,
+        figures.resolved_confirmed + figures.resolved_potential,
+        figures.resolved_confirmed,
+        figures.ticketed,
+        figures.abandoned,
+        figures.runs_started,
+        figures.runs_completed
+    );
+    Ok(())
 }

@@ -69,6 +69,35 @@ pub struct Config {
     pub helpdesk: crate::helpdesk::HelpdeskConfig,
     /// Ticket delivery retries (`WAYMARK_OUTBOX__MAX_ATTEMPTS`, ...).
     pub outbox: crate::outbox::RetryPolicy,
+    /// The Insights page (`WAYMARK_INSIGHTS__TICKET_COST`).
+    pub insights: InsightsConfig,
+}
+
+/// What the Insights figures are computed with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InsightsConfig {
+    /// What one L1 ticket costs, in the admin's currency: cost avoided is resolved
+    /// help sessions times this.
+    pub ticket_cost: f64,
+}
+
+impl Default for InsightsConfig {
+    fn default() -> Self {
+        InsightsConfig {
+            ticket_cost: waymark::metrics::Config::default().ticket_cost,
+        }
+    }
+}
+
+impl InsightsConfig {
+    /// The core's metrics configuration with this ticket cost.
+    pub fn metrics(&self) -> waymark::metrics::Config {
+        waymark::metrics::Config {
+            ticket_cost: self.ticket_cost,
+            ..waymark::metrics::Config::default()
+        }
+    }
 }
 
 impl Default for Config {
@@ -95,6 +124,7 @@ impl Default for Config {
             log_format: LogFormat::Text,
             helpdesk: Default::default(),
             outbox: Default::default(),
+            insights: Default::default(),
         }
     }
 }
@@ -228,6 +258,7 @@ impl Config {
             "log_format",
             "helpdesk",
             "outbox",
+            "insights",
         ]
     }
 
@@ -284,6 +315,25 @@ mod tests {
             assert_eq!(helpdesk["kind"], "rt", "{helpdesk}");
             assert_eq!(helpdesk["url"], "http://rt.test");
             assert_eq!(config.outbox.base_ms, 300);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_ticket_cost_defaults_to_the_core_s_and_the_environment_overrides_it() {
+        figment::Jail::expect_with(|jail| {
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(
+                config.insights.ticket_cost,
+                waymark::metrics::Config::default().ticket_cost
+            );
+            jail.set_env("WAYMARK_INSIGHTS__TICKET_COST", "35.5");
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(config.insights.ticket_cost, 35.5);
+            assert_eq!(config.insights.metrics().ticket_cost, 35.5);
+            jail.set_env("WAYMARK_INSIGHTS__TICKET_COST", "40");
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(config.insights.ticket_cost, 40.0);
             Ok(())
         });
     }

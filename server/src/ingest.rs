@@ -39,6 +39,7 @@ pub enum IngestError {
 struct Job {
     app: String,
     user: Option<String>,
+    segment: Option<String>,
     events: Vec<AnalyticsEvent>,
     reply: oneshot::Sender<Result<Stored, IngestError>>,
 }
@@ -83,17 +84,20 @@ impl Ingest {
         Ingest { jobs }
     }
 
-    /// Stores one batch and says how many events were new.
+    /// Stores one batch (its user and segment on every event) and says how many
+    /// events were new.
     pub async fn store(
         &self,
         app: String,
         user: Option<String>,
+        segment: Option<String>,
         events: Vec<AnalyticsEvent>,
     ) -> Result<Stored, IngestError> {
         let (reply, answer) = oneshot::channel();
         let job = Job {
             app,
             user,
+            segment,
             events,
             reply,
         };
@@ -116,7 +120,10 @@ async fn write_group(db: &Db, metrics: &Metrics, group: Vec<Job>) {
                 tx.conn(),
                 db.backend(),
                 &job.app,
-                job.user.as_deref(),
+                db::events::Sender {
+                    user: job.user.as_deref(),
+                    segment: job.segment.as_deref(),
+                },
                 &job.events,
                 received_at,
             )

@@ -15,7 +15,8 @@
 //! - [`tokens`]: the API token format and roles; [`seed`]: the demo app, the guides
 //!   folder and the first admin token at start-up;
 //! - [`metrics`]: the Prometheus counters; [`commands`]: `import`, `export`,
-//!   `token create`; [`validate`] and [`catalog`]: `waymark validate`;
+//!   `token create`, `demo-data` (played by [`demo_data`]); [`validate`] and
+//!   [`catalog`]: `waymark validate`;
 //! - [`ingest`]: the background writer that stores analytics events in batches;
 //! - [`tickets`], [`outbox`] and [`helpdesk`]: tickets posted by stuck users, kept in a
 //!   durable outbox and delivered by a worker to the configured help desk;

@@ -1,4 +1,5 @@
-//! The `waymark` command: `serve`, `validate`, `import`, `export`, `token create`.
+//! The `waymark` command: `serve`, `validate`, `import`, `export`, `token create`,
+//! `demo-data`.
 //! Argument parsing only; each command lives in the library
 //! ([`waymark_server::serve`], [`waymark_server::validate`],
 //! [`waymark_server::commands`]).
@@ -87,6 +88,26 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Fill the database with realistic demo analytics: people playing the app's
+    /// published tours (some complete, some stuck then recovered, some ticketed, some
+    /// abandoned) over the last days, so the Insights page has something to show.
+    DemoData {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// The app whose tours are played; `demo` is created and filled from
+        /// guides_dir when needed.
+        #[arg(long, default_value = "demo")]
+        app: String,
+        /// How many people.
+        #[arg(long, default_value_t = 200)]
+        users: usize,
+        /// Over how many days, ending today (UTC).
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        /// The same seed makes the same events (a second run stores nothing new).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Manage API tokens.
     Token {
         #[command(subcommand)]
@@ -136,6 +157,23 @@ fn main() -> ExitCode {
         } => config
             .load()
             .map(|c| commands::export(c, app.as_deref(), output.as_deref())),
+        Command::DemoData {
+            config,
+            app,
+            users,
+            days,
+            seed,
+        } => config.load().map(|c| {
+            commands::demo_data(
+                c,
+                commands::DemoDataArgs {
+                    app,
+                    users,
+                    days,
+                    seed,
+                },
+            )
+        }),
         Command::Token {
             command: TokenCommand::Create { config, name, role },
         } => config.load().map(|c| {

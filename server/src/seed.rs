@@ -52,6 +52,13 @@ pub async fn run(
     admin_token(db, config).await
 }
 
+/// The demo app and the guides folder only (no token): what `waymark demo-data`
+/// needs before it plays the demo guides.
+pub async fn demo_content(db: &Db, config: &Config) -> Result<(), SeedError> {
+    demo_app(db, config, &[]).await?;
+    guides_folder(db, config).await
+}
+
 async fn demo_app(db: &Db, config: &Config, own_origins: &[String]) -> Result<(), SeedError> {
     let extra = config
         .demo_origins

@@ -95,3 +95,118 @@ fn validate_reports_json_syntax_errors_with_line_and_column() {
         "says the line:\n{stderr}"
     );
 }
+
+/// `waymark demo-data` on a fresh SQLite file, with the repository's guides.
+fn demo_data(db: &std::path::Path, seed: &str) -> Output {
+    let guides = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../guides");
+    Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(["demo-data", "--users", "30", "--days", "7", "--seed", seed])
+        .arg("--database-url")
+        .arg(format!("sqlite://{}", db.display()))
+        .env("WAYMARK_GUIDES_DIR", guides)
+        .env_remove("WAYMARK_DATABASE_URL")
+        .env_remove("WAYMARK_CONFIG")
+        .output()
+        .expect("run the waymark binary")
+}
+
+/// A number in the output after `before`.
+fn number_after(text: &str, before: &str) -> u64 {
+    let rest = &text[text
+        .find(before)
+        .unwrap_or_else(|| panic!("no `{before}` in:\n{text}"))
+        + before.len()..];
+    rest.split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// The number in the output just before `after`.
+fn number_before(text: &str, after: &str) -> u64 {
+    let head = &text[..text
+        .find(after)
+        .unwrap_or_else(|| panic!("no `{after}` in:\n{text}"))];
+    let digits: String = head
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.chars().rev().collect::<String>().parse().unwrap()
+}
+
+#[test]
+fn demo_data_fills_the_demo_app_up_to_today_and_a_rerun_adds_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("waymark.db");
+
+    let out = demo_data(&db, "5");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "stderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events = number_after(&stdout, "(seed 5): ");
+    assert!(events > 300, "{stdout}");
+    assert_eq!(number_after(&stdout, "stored "), events, "{stdout}");
+    assert!(stdout.contains("of 30 users over 7 days"), "{stdout}");
+    assert!(stdout.contains("finance"), "names the segments:\n{stdout}");
+    let today = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+        / 86_400_000;
+    let today = waymark_server::http::insights::format_day(today);
+    assert!(
+        stdout.contains(&format!("to {today}")),
+        "ends today ({today}):\n{stdout}"
+    );
+    for outcome in [" resolved (", " ticketed,", " abandoned;"] {
+        assert!(
+            number_before(&stdout, outcome) > 0,
+            "some sessions are{outcome}\n{stdout}"
+        );
+    }
+
+    // The same seed again: the same ids, all already stored.
+    let again = demo_data(&db, "5");
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        again.status.success(),
+        "stderr:\n{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(number_after(&stdout, "stored "), 0, "{stdout}");
+    assert_eq!(number_after(&stdout, "new events ("), events, "{stdout}");
+
+    // Another seed adds its own events: ids do not collide.
+    let other = demo_data(&db, "6");
+    let stdout = String::from_utf8_lossy(&other.stdout);
+    assert!(
+        other.status.success(),
+        "stderr:\n{}",
+        String::from_utf8_lossy(&other.stderr)
+    );
+    assert_eq!(
+        number_after(&stdout, "stored "),
+        number_after(&stdout, "(seed 6): "),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn demo_data_refuses_an_unknown_app_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(["demo-data", "--app", "crm", "--users", "3", "--days", "2"])
+        .arg("--database-url")
+        .arg(format!("sqlite://{}", dir.path().join("w.db").display()))
+        .env_remove("WAYMARK_CONFIG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no app `crm`"), "{stderr}");
+}

@@ -131,10 +131,14 @@ pub async fn set_origins(
 /// Deletes the app with its guides, versions, origins and events; says whether it
 /// existed.
 pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<bool, Error> {
-    sqlx::query("DELETE FROM events WHERE app_id = $1")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    for sql in [
+        "DELETE FROM events WHERE app_id = $1",
+        "DELETE FROM insight_sessions WHERE app_id = $1",
+        "DELETE FROM insight_reach WHERE app_id = $1",
+        "DELETE FROM insight_dirty WHERE app_id = $1",
+    ] {
+        sqlx::query(sql).bind(id).execute(&mut *conn).await?;
+    }
     let done = sqlx::query("DELETE FROM apps WHERE id = $1")
         .bind(id)
         .execute(&mut *conn)

@@ -1,15 +1,17 @@
 //! Analytics events: insert-only, duplicates (same app and event id) dropped by the
-//! primary key.
+//! primary key. Each row gets an `arrival` number so events sharing a timestamp keep
+//! the order they arrived in (the insights queries break ties with it).
 
 use std::fmt::Write;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use sqlx::{AnyConnection, Row};
 use waymark::events::AnalyticsEvent;
 
 use super::{Backend, Error};
 
-const COLUMNS: usize = 12;
-/// Rows per INSERT statement: 1,200 parameters, well under both databases' limits.
+const COLUMNS: usize = 14;
+/// Rows per INSERT statement: 1,400 parameters, well under both databases' limits.
 const ROWS_PER_STATEMENT: usize = 100;
 
 /// The INSERT for `rows` rows: `($1, …, $12), ($13, …)` on PostgreSQL, `(?, …)` on
@@ -18,7 +20,7 @@ const ROWS_PER_STATEMENT: usize = 100;
 /// the statement, which made binding 1,200 of them cost more than the insert.
 fn insert_sql(backend: Backend, rows: usize) -> String {
     let mut sql = String::from(
-        "INSERT INTO events (app_id, event_id, user_id, at, kind, guide, version, run_id, step, step_index, detail, received_at) VALUES ",
+        "INSERT INTO events (app_id, event_id, user_id, at, kind, guide, version, run_id, step, step_index, detail, received_at, segment, arrival) VALUES ",
     );
     for row in 0..rows {
         sql.push_str(if row == 0 { "(" } else { ", (" });
@@ -39,6 +41,22 @@ fn insert_sql(backend: Backend, rows: usize) -> String {
     sql
 }
 
+/// The last arrival number handed out in this process.
+static LAST_ARRIVAL: AtomicI64 = AtomicI64::new(0);
+
+/// `n` consecutive arrival numbers, the first returned: microseconds since the epoch,
+/// moved on by one per event so they never repeat and never go back in a process.
+fn reserve_arrivals(n: usize) -> i64 {
+    let now = crate::now_ms().saturating_mul(1000);
+    let n = n as i64;
+    let previous = LAST_ARRIVAL
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| {
+            Some(now.max(last + 1) + n - 1)
+        })
+        .unwrap_or(0);
+    now.max(previous + 1)
+}
+
 /// The event kind as stored: its serde name (`run_started`).
 fn kind_name(event: &AnalyticsEvent) -> String {
     serde_json::to_value(event.kind)
@@ -47,20 +65,29 @@ fn kind_name(event: &AnalyticsEvent) -> String {
         .unwrap_or_default()
 }
 
+/// Who sent a batch of events, and for which segment of users.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sender<'a> {
+    pub user: Option<&'a str>,
+    pub segment: Option<&'a str>,
+}
+
 /// Stores the events; returns how many were new (the rest were duplicates).
 pub async fn insert(
     conn: &mut AnyConnection,
     backend: Backend,
     app: &str,
-    user: Option<&str>,
+    sender: Sender<'_>,
     events: &[AnalyticsEvent],
     received_at: i64,
 ) -> Result<u64, Error> {
+    let Sender { user, segment } = sender;
     let mut inserted = 0;
     for chunk in events.chunks(ROWS_PER_STATEMENT) {
         let sql = insert_sql(backend, chunk.len());
         let mut query = sqlx::query(&sql);
-        for event in chunk {
+        let first_arrival = reserve_arrivals(chunk.len());
+        for (i, event) in chunk.iter().enumerate() {
             query = query
                 .bind(app)
                 .bind(&event.id)
@@ -73,9 +100,25 @@ pub async fn insert(
                 .bind(event.step.as_deref())
                 .bind(event.step_index.map(|i| i as i64))
                 .bind(event.detail.as_deref())
-                .bind(received_at);
+                .bind(received_at)
+                .bind(segment)
+                .bind(first_arrival + i as i64);
         }
-        inserted += query.execute(&mut *conn).await?.rows_affected();
+        let new = query.execute(&mut *conn).await?.rows_affected();
+        inserted += new;
+        if new > 0 {
+            // The user's help sessions must be recomputed (db::insights). An update,
+            // not DO NOTHING: on PostgreSQL it waits for a recomputation holding the
+            // row, and so marks the user again after it.
+            sqlx::query(
+                "INSERT INTO insight_dirty (app_id, user_key) VALUES ($1, $2)
+                 ON CONFLICT (app_id, user_key) DO UPDATE SET user_key = excluded.user_key",
+            )
+            .bind(app)
+            .bind(user.unwrap_or(""))
+            .execute(&mut *conn)
+            .await?;
+        }
     }
     Ok(inserted)
 }
@@ -89,21 +132,48 @@ pub async fn count(conn: &mut AnyConnection, app: &str) -> Result<i64, Error> {
     row.try_get("n")
 }
 
+/// The distinct segments the app's events were sent for, sorted.
+pub async fn segments(conn: &mut AnyConnection, app: &str) -> Result<Vec<String>, Error> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT segment FROM events WHERE app_id = $1 AND segment IS NOT NULL",
+    )
+    .bind(app)
+    .fetch_all(conn)
+    .await?;
+    let mut out = rows
+        .iter()
+        .map(|row| row.try_get::<String, _>("segment"))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Sorted here, not in SQL: PostgreSQL's collation would differ from SQLite's.
+    out.sort();
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{insert_sql, Backend};
+    use super::{insert_sql, reserve_arrivals, Backend};
+
+    #[test]
+    fn arrival_numbers_never_repeat_or_go_back() {
+        let a = reserve_arrivals(3);
+        let b = reserve_arrivals(1);
+        let c = reserve_arrivals(2);
+        assert!(b >= a + 3 && c > b, "{a} {b} {c}");
+    }
 
     #[test]
     fn the_insert_numbers_placeholders_across_rows_on_postgresql() {
         let sql = insert_sql(Backend::Postgres, 2);
-        assert!(sql.contains("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12), ($13, "));
-        assert!(sql.ends_with("$24) ON CONFLICT (app_id, event_id) DO NOTHING"));
+        assert!(sql.contains(
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14), ($15, "
+        ));
+        assert!(sql.ends_with("$28) ON CONFLICT (app_id, event_id) DO NOTHING"));
     }
 
     #[test]
     fn the_insert_uses_anonymous_placeholders_on_sqlite() {
         let sql = insert_sql(Backend::Sqlite, 2);
-        assert_eq!(sql.matches('?').count(), 24);
+        assert_eq!(sql.matches('?').count(), 28);
         assert!(!sql.contains('$'));
     }
 }

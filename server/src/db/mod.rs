@@ -14,6 +14,7 @@
 pub mod apps;
 pub mod events;
 pub mod guides;
+pub mod insights;
 pub mod tickets;
 pub mod tokens;
 

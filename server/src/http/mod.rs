@@ -4,6 +4,7 @@
 //! live one per file: [`public`] (catalog and events, called from users' browsers,
 //! CORS and rate limits), [`guides`] (drafts, publishing, versions — agents),
 //! [`admin`] (apps and tokens — admins), [`bundle`] (import and export),
+//! [`insights`] (the Insights figures as JSON or CSV — agents),
 //! [`static_files`] (SDK, demo, editor), and [`openapi`] (the document describing
 //! the API). Handlers parse and check input, call [`crate::authoring`] or [`crate::db`],
 //! and shape the answer; they hold no SQL.
@@ -14,6 +15,7 @@ pub mod body;
 pub mod bundle;
 pub mod error;
 pub mod guides;
+pub mod insights;
 pub mod limits;
 pub mod openapi;
 pub mod origins;
@@ -78,6 +80,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(admin::routes())
         .merge(bundle::routes())
         .merge(tickets::routes())
+        .merge(insights::routes())
         .route("/v1/openapi.json", get(openapi::document))
         .route("/v1/guide-schema.json", get(guide_schema))
         .route("/healthz", get(healthz))

@@ -6,7 +6,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{admin, bundle, error, guides, public, tickets};
+use super::{admin, bundle, error, guides, insights, public, tickets};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -24,6 +24,8 @@ use super::{admin, bundle, error, guides, public, tickets};
         tickets::inbox,
         tickets::requeue,
         tickets::set_secret,
+        insights::insights,
+        insights::segments,
         guides::list,
         guides::create,
         guides::read,
@@ -56,6 +58,7 @@ use super::{admin, bundle, error, guides, public, tickets};
         (name = "admin", description = "Apps, origins and tokens; admin token (agents may read apps)"),
         (name = "bundle", description = "Import (admin) and export (agent) of apps with their guides"),
         (name = "tickets", description = "The ticket inbox (agent) and requeueing failed tickets (admin)"),
+        (name = "insights", description = "Deflection, funnels and stuck hot spots, as JSON or CSV, and the segments to filter by; agent or admin token"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

@@ -262,6 +262,12 @@ pub struct EventBatch {
     /// A pseudonymous user id chosen by the host app, or null.
     #[serde(default)]
     pub user: Option<String>,
+    /// The group of users this batch comes from (`finance`), stored on every event
+    /// of the batch and offered as a filter on the Insights page: 1 to 64 ASCII
+    /// letters, digits, spaces, `-`, `_` or `.`; absent or null for none.
+    #[serde(default)]
+    #[schema(example = "finance")]
+    pub segment: Option<String>,
     /// At most `events_max_batch` (500) events, each as `waymark::events::AnalyticsEvent`:
     /// `{"id","at","kind","guide","version","run"?,"step"?,"step_index"?,"detail"?}`.
     #[schema(value_type = Vec<Object>)]
@@ -280,6 +286,29 @@ pub struct EventsAccepted {
 const MAX_ID: usize = 128;
 const MAX_TEXT: usize = 1000;
 
+/// Longest segment name.
+pub const MAX_SEGMENT: usize = 64;
+
+/// Why `segment` is not a segment name, if it is not one.
+pub fn check_segment(segment: &str) -> Result<(), String> {
+    if let Some(bad) = segment
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ' ')))
+    {
+        return Err(format!(
+            "`{}` is not allowed in a segment: use ASCII letters, digits, spaces, `-`, `_` and `.`",
+            bad.escape_default()
+        ));
+    }
+    if segment.is_empty() || segment.len() > MAX_SEGMENT {
+        return Err(format!(
+            "a segment has 1 to {MAX_SEGMENT} characters; this one has {}",
+            segment.len()
+        ));
+    }
+    Ok(())
+}
+
 fn check_batch(batch: &EventBatch, max: usize) -> Result<(), ApiError> {
     if batch.events.len() > max {
         return Err(ApiError::too_large(format!(
@@ -292,6 +321,9 @@ fn check_batch(batch: &EventBatch, max: usize) -> Result<(), ApiError> {
             "user",
             format!("at most {MAX_ID} characters"),
         ));
+    }
+    if let Some(segment) = &batch.segment {
+        check_segment(segment).map_err(|why| ApiError::invalid_at("segment", why))?;
     }
     for (i, event) in batch.events.iter().enumerate() {
         let long = |text: &str, max: usize| text.len() > max;
@@ -336,7 +368,7 @@ fn check_batch(batch: &EventBatch, max: usize) -> Result<(), ApiError> {
         (status = 404, description = "No such app", body = ErrorBody),
         (status = 413, description = "Body over 256 KiB or more than 500 events", body = ErrorBody),
         (status = 415, description = "Not JSON or text", body = ErrorBody),
-        (status = 422, description = "A field has the wrong type or value; `problems` has its path", body = ErrorBody),
+        (status = 422, description = "A field has the wrong type or value (e.g. a `segment` with other characters or over 64 of them); `problems` has its path", body = ErrorBody),
         (status = 429, description = "Rate limited; see Retry-After", body = ErrorBody),
     )
 )]
@@ -361,7 +393,7 @@ pub async fn events(
     }
     let stored = state
         .ingest
-        .store(app.id.clone(), batch.user, batch.events)
+        .store(app.id.clone(), batch.user, batch.segment, batch.events)
         .await?;
     Ok((
         StatusCode::ACCEPTED,

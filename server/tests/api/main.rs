@@ -10,6 +10,7 @@ mod auth;
 mod authoring;
 mod bundle;
 mod cors;
+mod insights;
 mod operations;
 mod public;
 mod refusals;

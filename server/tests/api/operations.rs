@@ -32,6 +32,8 @@ async fn the_openapi_document_describes_every_api_route() {
         ("get", "/v1/apps/{app}/inbox"),
         ("post", "/v1/apps/{app}/inbox/{id}/retry"),
         ("put", "/v1/apps/{app}/secret"),
+        ("get", "/v1/apps/{app}/insights"),
+        ("get", "/v1/apps/{app}/segments"),
         ("get", "/v1/apps/{app}/drafts"),
         ("post", "/v1/apps/{app}/drafts"),
         ("get", "/v1/apps/{app}/drafts/{guide}"),
