@@ -53,6 +53,7 @@ pub mod storage;
 pub mod targets;
 pub mod tour;
 pub mod watch;
+pub mod wire;
 
 use std::cell::RefCell;
 
