@@ -46,6 +46,7 @@ pub mod markup;
 pub mod navigation;
 pub mod network;
 pub mod overlay;
+#[cfg(feature = "pick")]
 mod pick;
 pub mod popover;
 pub mod shell;
@@ -125,7 +126,9 @@ pub fn api(sdk_origin: Option<String>) -> JsValue {
 pub fn init(options: JsValue) {
     api(None);
     let origin = SDK_ORIGIN.with(|o| o.borrow().clone());
-    // In the editor's frame: pick mode and preview (see `pick`).
+    // In the editor's frame: pick mode and preview (see `pick`). Only the build for
+    // it (`sdk/pick.js`, feature `pick`) has them; the loader runs that build there.
+    #[cfg(feature = "pick")]
     let options = pick::attach(options, &origin);
     match Config::from_js(&options, &origin) {
         Ok(cfg) => post(Msg::Init(cfg)),
