@@ -317,7 +317,12 @@ start_server() {
     SERVER_DB_DIR=$(mktemp -d -t waymark-e2e-db.XXXXXX)
     WAYMARK_ADMIN_TOKEN=${WAYMARK_ADMIN_TOKEN:-wmk_e2e_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}
     export WAYMARK_ADMIN_TOKEN
-    WAYMARK_DATABASE_URL="sqlite://$SERVER_DB_DIR/waymark.db" \
+    # Specs that start a server of their own (a real help desk) or fill this one's
+    # database (demo data) use the same binary and database.
+    WAYMARK_BIN=$ROOT/$binary
+    WAYMARK_E2E_DATABASE_URL="sqlite://$SERVER_DB_DIR/waymark.db"
+    export WAYMARK_BIN WAYMARK_E2E_DATABASE_URL
+    WAYMARK_DATABASE_URL=$WAYMARK_E2E_DATABASE_URL \
         "$binary" serve --addr 127.0.0.1:0 --www www --guides guides >"$SERVER_LOG" 2>&1 &
     SERVER_PID=$!
     for i in $(seq 1 100); do

@@ -7,7 +7,11 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use waymark::guide::Guide;
+use waymark::metrics::Insights;
 use waymark::validate::{from_json, Problem};
+
+mod query;
+pub use query::{decode_component, encode_component, InsightsQuery};
 
 /// An app whose guides the editor manages.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -373,6 +377,34 @@ impl Api {
         let url = format!("/v1/apps/{}/inbox/{}/retry", esc(app), esc(id));
         let request = self.authorized(Request::post(&url)).build();
         self.send(request).await.map(|_| ())
+    }
+
+    /// Deflection, funnels and stuck hot spots over the query's days and filters.
+    pub async fn insights(&self, app: &str, query: &InsightsQuery) -> Result<Insights, ApiError> {
+        let url = format!("/v1/apps/{}/insights{}", esc(app), query.query_string());
+        self.json(self.get(&url)).await
+    }
+
+    /// The same figures as CSV text, a header row first.
+    pub async fn insights_csv(&self, app: &str, query: &InsightsQuery) -> Result<String, ApiError> {
+        let q = query.query_string();
+        let sep = if q.is_empty() { "?" } else { "&" };
+        let url = format!("/v1/apps/{}/insights{q}{sep}format=csv", esc(app));
+        let request = self
+            .authorized(Request::get(&url))
+            .header("Accept", "text/csv")
+            .build();
+        let response = self.send(request).await?;
+        response
+            .text()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))
+    }
+
+    /// The segments the app's users fall in, to filter insights by.
+    pub async fn segments(&self, app: &str) -> Result<Vec<String>, ApiError> {
+        let url = format!("/v1/apps/{}/segments", esc(app));
+        self.json(self.get(&url)).await
     }
 
     /// The app's guides, drafts and versions as a bundle's JSON text.

@@ -41,11 +41,16 @@ pub fn save_app(app: &str) {
     }
 }
 
-/// Offers `text` as a file download named `name`.
+/// Offers JSON `text` as a file download named `name`.
 pub fn download(name: &str, text: &str) {
+    download_as(name, text, "application/json");
+}
+
+/// Offers `text` of media type `mime` as a file download named `name`.
+pub fn download_as(name: &str, text: &str, mime: &str) {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime);
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
         return;
     };
@@ -59,7 +64,11 @@ pub fn download(name: &str, text: &str) {
         a.set_download(name);
         a.click();
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    // The browser reads the blob after this task: free it a little later.
+    gloo::timers::callback::Timeout::new(30_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
 }
 
 /// The text of a file the agent chose.
@@ -75,6 +84,14 @@ pub fn hash() -> String {
 
 pub fn set_hash(route: &str) {
     let _ = gloo::utils::window().location().set_hash(route);
+}
+
+/// Rewrites the hash in place: no new history entry, no `hashchange`. For state a
+/// page keeps in its address (the Insights filters) as it changes.
+pub fn replace_hash(route: &str) {
+    if let Ok(history) = gloo::utils::window().history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{route}")));
+    }
 }
 
 /// The origin of this page: where the API and the editor live.

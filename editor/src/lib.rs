@@ -4,7 +4,8 @@
 //! a token, list and filter an app's guides, edit tours, tips and checklists in
 //! forms with every problem shown beside its field as they type, pick target
 //! elements by pointing at the live app, preview a draft there, publish it, and
-//! roll back to an earlier version.
+//! roll back to an earlier version. Admins see on the Insights page whether the
+//! guides deflect tickets, where users drop off and where they get stuck.
 //!
 //! What it owns: the agent-facing UI and its form state ([`model`]). What it must not
 //! do: judge guides itself — validation is the core's ([`waymark::validate`]), ranking
@@ -13,14 +14,18 @@
 //! agree.
 //!
 //! Layout: [`components`] has one file per thing an agent sees (guide list, step
-//! list, step form, element picker and preview panel, versions...); [`model`],
-//! [`problems`] and [`catalog`] hold the logic those use, tested natively.
+//! list, step form, element picker and preview panel, versions, insights...);
+//! [`model`], [`problems`], [`catalog`], [`insights`], [`charts`] and [`days`] hold
+//! the logic those use, tested natively.
 
 pub mod api;
 pub mod browser;
 pub mod catalog;
+pub mod charts;
 pub mod components;
+pub mod days;
 pub mod format;
+pub mod insights;
 pub mod model;
 pub mod problems;
 pub mod route;
@@ -35,6 +40,7 @@ use api::{Api, ApiError, App};
 use components::guide_editor::GuideEditor;
 use components::guide_list::GuideList;
 use components::inbox::Inbox;
+use components::insights::InsightsPage;
 use components::sign_in::SignIn;
 use route::Route;
 
@@ -232,9 +238,10 @@ pub fn root() -> Html {
     let the_app = current.apps.iter().find(|a| a.id == *app).cloned();
     let url = app_url(the_app.as_ref());
     let page = match (&*route, &*pending_new) {
-        (Route::Guide(id), _) => html! {
+        (Route::Guide(id), _) | (Route::Step(id, _), _) => html! {
             <GuideEditor key={format!("{}/{id}", *app)} api={current.api.clone()} app={(*app).clone()} app_url={url}
                 initial={Err::<Guide, String>(id.clone())} on_back={to_list.clone()} on_created={on_open.clone()}
+                step={match &*route { Route::Step(_, step) => Some(AttrValue::from(step.clone())), _ => None }}
                 on_notice={on_notice.clone()} on_error={on_error.clone()} />
         },
         (Route::New, Some(g)) => html! {
@@ -247,6 +254,9 @@ pub fn root() -> Html {
         (Route::Inbox, _) => html! {
             <Inbox api={current.api.clone()} app={(*app).clone()} on_notice={on_notice.clone()}
                 on_error={on_error.clone()} />
+        },
+        (Route::Insights, _) => html! {
+            <InsightsPage key={(*app).clone()} api={current.api.clone()} app={(*app).clone()} on_error={on_error.clone()} />
         },
         _ => html! {
             <GuideList api={current.api.clone()} app={(*app).clone()} {on_open} {on_new}
@@ -272,6 +282,8 @@ pub fn root() -> Html {
                         onclick={ let t = to_list.clone(); Callback::from(move |e: MouseEvent| { e.prevent_default(); t.emit(()) }) }>{ "Guides" }</a>
                     <a href="#/inbox" aria-current={matches!(*route, Route::Inbox).then_some("page")}
                         onclick={ let go = go(Route::Inbox); Callback::from(move |e: MouseEvent| { e.prevent_default(); go() }) }>{ "Ticket inbox" }</a>
+                    <a href="#/insights" aria-current={matches!(*route, Route::Insights).then_some("page")}
+                        onclick={ let go = go(Route::Insights); Callback::from(move |e: MouseEvent| { e.prevent_default(); go() }) }>{ "Insights" }</a>
                     <a href={url_of_app(the_app.as_ref())} target="_blank" rel="noopener">{ "Open app ↗" }</a>
                 </nav>
                 <button type="button" class="small" onclick={sign_out}>{ "Sign out" }</button>

@@ -11,6 +11,59 @@ const waymarkOrigin = (() => {
   try { return new URL(import.meta.url).origin; } catch { return ""; }
 })();
 
+// Recent script errors and failed requests of the page, kept from the moment the SDK
+// loads, for a ticket the user may file (the ticket form lists them, each can be left
+// out, and they are redacted before they are shown). Observing only: the page's own
+// fetch and XMLHttpRequest calls get the same results, and nothing here can throw.
+const pageLog = { errors: [], requests: [] };
+const note = (list, entry) => {
+  list.push(entry);
+  if (list.length > 20) list.shift();
+};
+try {
+  addEventListener("error", (e) => {
+    try { note(pageLog.errors, { at: Date.now(), message: String(e.message || e.error || "error") }); } catch {}
+  });
+  addEventListener("unhandledrejection", (e) => {
+    try {
+      const why = e.reason && e.reason.message ? e.reason.message : String(e.reason);
+      note(pageLog.errors, { at: Date.now(), message: "Unhandled promise rejection: " + why });
+    } catch {}
+  });
+  const pageFetch = globalThis.fetch;
+  if (typeof pageFetch === "function") {
+    globalThis.fetch = function fetch(input, options) {
+      const answer = pageFetch.apply(this, arguments);
+      try {
+        const method = String((options && options.method) || (input && input.method) || "GET");
+        const url = String((input && input.url) || input);
+        const failed = (status) => note(pageLog.requests, { at: Date.now(), method, url, status });
+        answer.then((r) => { if (!r.ok && r.type !== "opaque") failed(r.status); }, () => failed(0));
+      } catch {}
+      return answer;
+    };
+  }
+  const xhr = globalThis.XMLHttpRequest && XMLHttpRequest.prototype;
+  if (xhr) {
+    const open = xhr.open;
+    const asked = new WeakMap();
+    xhr.open = function (method, url) {
+      try {
+        if (!asked.has(this)) {
+          this.addEventListener("loadend", () => {
+            const a = asked.get(this);
+            if (a && (this.status === 0 || this.status >= 400)) {
+              note(pageLog.requests, { at: Date.now(), method: a.method, url: a.url, status: this.status });
+            }
+          });
+        }
+        asked.set(this, { method: String(method), url: String(url) });
+      } catch {}
+      return open.apply(this, arguments);
+    };
+  }
+} catch {}
+
 // Pick mode and preview, which only the Waymark editor's app panel uses, are in a
 // build of their own (pick.js beside this file, feature `pick`): inside the
 // editor's frame or a window it opened (named after waymark::picker::FRAME_NAME),
@@ -21,7 +74,7 @@ const inEditor = (() => {
   try { return window.name.startsWith("waymark-editor") || location.hash.includes("waymark-pick"); } catch { return false; }
 })();
 
-const startWasm = () => __wbg_init().then(() => api(waymarkOrigin));
+const startWasm = () => __wbg_init().then(() => api(waymarkOrigin, pageLog));
 
 /** Resolves to the API object once the wasm is running, or to null if it cannot load. */
 export const ready = (

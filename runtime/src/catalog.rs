@@ -167,7 +167,7 @@ impl Shell {
         self.reset_run();
         self.cfg.user = user;
         self.store = Store::new(&self.cfg.app, self.cfg.user.storage_name());
-        self.outbox = Outbox::new(self.cfg.events_url(), self.cfg.user.id.as_deref());
+        self.outbox = Outbox::new(self.cfg.events_url(), &self.cfg.user);
         if let Some(guides) = guides {
             self.build_engine(guides);
         }

@@ -265,6 +265,11 @@ impl Shell {
     }
 
     fn escape(&mut self, in_pop: bool, in_panel: bool, path: &[Element]) -> bool {
+        let help: Element = self.help.el.clone().into();
+        if self.help.is_open() && path.contains(&help) {
+            self.on_action(Action::HelpClose);
+            return true;
+        }
         if self.tips.open.is_some() {
             self.tips.close();
             return true;

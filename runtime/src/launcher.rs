@@ -35,6 +35,8 @@ pub struct Launcher {
     pub bar: HtmlElement,
     pub list: HtmlElement,
     pub empty: HtmlElement,
+    /// "I'm stuck": help when no guide answers the question.
+    pub stuck: HtmlElement,
     entries: Vec<LauncherEntry>,
     /// Guide ids of the rows now listed, by row index.
     pub rows: Vec<String>,
@@ -71,6 +73,10 @@ impl Launcher {
         dom::child(&bar, "span", "", "")?;
         let list = dom::child(&panel, "ul", "list", "")?;
         let empty = dom::child(&panel, "p", "empty", "")?;
+        let stuck = dom::button(&panel, "stuck-link", "")?;
+        dom::listen(&stuck, "click", false, false, |_| {
+            post(Msg::Ui(Action::Stuck))
+        });
         dom::listen(&button, "click", false, false, |_| {
             post(Msg::Ui(Action::Launcher))
         });
@@ -102,6 +108,7 @@ impl Launcher {
             bar,
             list,
             empty,
+            stuck,
             entries: Vec::new(),
             rows: Vec::new(),
             view: View::Closed,
@@ -120,6 +127,7 @@ impl Launcher {
             .set_text_content(Some(&format!("‹ {}", words.all_guides)));
         dom::attr(&self.search, "aria-label", words.search);
         dom::attr(&self.search, "placeholder", words.search);
+        self.stuck.set_text_content(Some(words.stuck_launcher));
     }
 
     pub fn set_visible(&self, visible: bool) {

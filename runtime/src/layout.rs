@@ -180,6 +180,7 @@ impl Shell {
         self.look_for_target();
         self.look_for_visible();
         self.refind_step_target();
+        self.check_errors();
         if !self.tips.is_empty() && self.tips.unresolved() {
             let (found, missing) = self.tips.resolve();
             for f in &found {

@@ -36,6 +36,7 @@ pub mod catalog;
 pub mod checklist;
 pub mod config;
 pub mod dom;
+pub mod help;
 pub mod hooks;
 pub mod i18n;
 pub mod interaction;
@@ -46,12 +47,14 @@ pub mod markup;
 pub mod navigation;
 pub mod network;
 pub mod overlay;
+pub mod pagelog;
 #[cfg(feature = "pick")]
 mod pick;
 pub mod popover;
 pub mod shell;
 pub mod storage;
 pub mod targets;
+pub mod tickets;
 pub mod tour;
 pub mod watch;
 pub mod wire;
@@ -75,7 +78,8 @@ thread_local! {
 /// The page-facing API object, also set as `window.Waymark`. Called by the loader
 /// with the origin the SDK came from.
 #[wasm_bindgen]
-pub fn api(sdk_origin: Option<String>) -> JsValue {
+pub fn api(sdk_origin: Option<String>, page_log: JsValue) -> JsValue {
+    pagelog::set(page_log);
     if let Some(origin) = sdk_origin {
         SDK_ORIGIN.with(|o| *o.borrow_mut() = origin);
     }
@@ -124,7 +128,7 @@ pub fn api(sdk_origin: Option<String>) -> JsValue {
 /// the guides (from `server`, or `guides` given inline). Calling it again replaces
 /// the options. Never throws; problems go to `console.warn`.
 pub fn init(options: JsValue) {
-    api(None);
+    api(None, JsValue::UNDEFINED);
     let origin = SDK_ORIGIN.with(|o| o.borrow().clone());
     // In the editor's frame: pick mode and preview (see `pick`). Only the build for
     // it (`sdk/pick.js`, feature `pick`) has them; the loader runs that build there.

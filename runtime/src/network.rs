@@ -91,21 +91,29 @@ pub const FLUSH_DELAY_MS: f64 = 2000.0;
 /// Analytics events waiting to be sent, as JSON texts.
 pub struct Outbox {
     url: String,
-    /// The user id as a JSON value (`"u-42"` or `null`).
-    user: String,
+    /// The start of every body: the user id as a JSON value (`"u-42"` or `null`)
+    /// and the user's segment, when the host gave one, for the admin's filters.
+    head: String,
     queue: Vec<String>,
     /// Whether a delayed flush is already scheduled.
     pub scheduled: bool,
 }
 
 impl Outbox {
-    pub fn new(url: String, user: Option<&str>) -> Outbox {
-        Outbox {
-            url,
-            user: js_sys::JSON::stringify(&user.map_or(JsValue::NULL, JsValue::from_str))
+    pub fn new(url: String, user: &crate::config::User) -> Outbox {
+        let json = |v: Option<&str>| {
+            js_sys::JSON::stringify(&v.map_or(JsValue::NULL, JsValue::from_str))
                 .ok()
                 .and_then(|s| s.as_string())
-                .unwrap_or_else(|| "null".into()),
+                .unwrap_or_else(|| "null".into())
+        };
+        let mut head = format!("\"user\":{}", json(user.id.as_deref()));
+        if let Some(segment) = user.attributes.get("segment") {
+            head.push_str(&format!(",\"segment\":{}", json(Some(segment))));
+        }
+        Outbox {
+            url,
+            head,
             queue: Vec::new(),
             scheduled: false,
         }
@@ -126,11 +134,7 @@ impl Outbox {
     }
 
     fn body(&self, events: &[String]) -> String {
-        format!(
-            "{{\"user\":{},\"events\":[{}]}}",
-            self.user,
-            events.join(",")
-        )
+        format!("{{{},\"events\":[{}]}}", self.head, events.join(","))
     }
 
     /// Sends what is queued with `fetch`. Returns the events of batches that failed

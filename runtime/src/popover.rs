@@ -25,6 +25,7 @@ pub struct Popover {
     back: HtmlElement,
     show_me: HtmlElement,
     next: HtmlElement,
+    stuck: HtmlElement,
     /// Last position written, so an unchanged frame writes nothing.
     at: Option<Written>,
 }
@@ -63,6 +64,7 @@ impl Popover {
             dom::attr(e, "dir", "auto");
         }
         let foot = dom::child(&scroll, "div", "foot", "")?;
+        let stuck = dom::button(&foot, "stuck", "")?;
         let back = dom::button(&foot, "btn back", "")?;
         let show_me = dom::button(&foot, "btn show-me", "")?;
         let next = dom::button(&foot, "btn primary next", "")?;
@@ -70,6 +72,7 @@ impl Popover {
         on_click(&back, Action::Back);
         on_click(&show_me, Action::ShowMe);
         on_click(&next, Action::Next);
+        on_click(&stuck, Action::Stuck);
         Some(Popover {
             el,
             arrow,
@@ -81,6 +84,7 @@ impl Popover {
             back,
             show_me,
             next,
+            stuck,
             at: None,
         })
     }
@@ -104,6 +108,7 @@ impl Popover {
         let label = if view.is_last { words.done } else { words.next };
         self.next.set_text_content(Some(label));
         dom::set_hidden(&self.next, !view.can_next);
+        self.stuck.set_text_content(Some(words.i_am_stuck));
         dom::attr(&self.el, "aria-modal", if modal { "true" } else { "false" });
         dom::attr(&self.el, "data-step", &view.step_id);
         dom::toggle_class(&self.el, "placed", false);
@@ -168,7 +173,7 @@ impl Popover {
                 }
             }
         }
-        for b in [&self.back, &self.show_me, &self.next] {
+        for b in [&self.stuck, &self.back, &self.show_me, &self.next] {
             if !b.has_attribute("hidden") {
                 out.push(b.clone().into());
             }

@@ -23,6 +23,7 @@ use waymark::guide::Target;
 use crate::a11y::A11y;
 use crate::beacon::Tips;
 use crate::config::{Config, User};
+use crate::help::{HelpPanel, HelpState};
 use crate::i18n::{self, Words};
 use crate::launcher::Launcher;
 use crate::layer::{self, Layer};
@@ -31,6 +32,7 @@ use crate::overlay::Overlay;
 use crate::popover::Popover;
 use crate::storage::Store;
 use crate::targets::Found;
+use crate::tickets::Tickets;
 use crate::watch::Watch;
 use crate::{checklist, dom, interaction, navigation};
 
@@ -59,6 +61,13 @@ pub enum Msg {
     Ui(Action),
     /// A hover tip's close delay ran out.
     TipTimeout,
+    /// The server answered a posted ticket (by key).
+    TicketAnswer(String, crate::tickets::Answer),
+    /// Time to ask for a ticket's status: key, id, checks so far.
+    CheckTicket(String, String, u32),
+    TicketStatus(String, crate::tickets::TicketState, u32),
+    /// Post the tickets waiting on this device.
+    ResendTickets,
 }
 
 /// What a Waymark control asks for.
@@ -77,6 +86,15 @@ pub enum Action {
     Beacon(usize),
     /// A click landed on the dimmed page.
     Blocked,
+    /// "I'm stuck", from a step or the launcher.
+    Stuck,
+    HelpClose,
+    HelpContact,
+    HelpAgain,
+    HelpRelated,
+    TicketSend,
+    SolvedYes,
+    SolvedNo,
 }
 
 thread_local! {
@@ -145,6 +163,9 @@ pub struct Shell {
     pub popover: Popover,
     pub tips: Tips,
     pub launcher: Launcher,
+    pub help: HelpPanel,
+    pub help_state: HelpState,
+    pub tickets: Tickets,
     pub a11y: A11y,
     pub watch: Watch,
     pub store: Store,
@@ -181,9 +202,12 @@ impl Shell {
             Popover::new(&layer.el),
             Tips::new(&layer.el),
             Launcher::new(&layer.el, words),
+            HelpPanel::new(&layer.el, words),
             A11y::new(&layer.el),
         );
-        let (Some(overlay), Some(popover), Some(tips), Some(launcher), Some(a11y)) = parts else {
+        let (Some(overlay), Some(popover), Some(tips), Some(launcher), Some(help), Some(a11y)) =
+            parts
+        else {
             return Err("could not build the UI".into());
         };
         launcher.set_visible(false);
@@ -198,9 +222,14 @@ impl Shell {
             (js_sys::Math::random() * f64::from(u32::MAX)) as u32
         );
         let bench = cfg.bench.then(Vec::new);
+        if let Some(w) = dom::window() {
+            dom::listen(&w, "online", false, true, |_| post(Msg::ResendTickets));
+        }
+        let mut tickets = Tickets::new(&cfg.server, &cfg.app);
+        tickets.send_waiting();
         Ok(Shell {
             store: Store::new(&cfg.app, cfg.user.storage_name()),
-            outbox: Outbox::new(cfg.events_url(), cfg.user.id.as_deref()),
+            outbox: Outbox::new(cfg.events_url(), &cfg.user),
             words,
             generation: 0,
             engine: None,
@@ -210,6 +239,9 @@ impl Shell {
             popover,
             tips,
             launcher,
+            help,
+            help_state: HelpState::default(),
+            tickets,
             a11y,
             watch: Watch::new(),
             session,
@@ -241,9 +273,12 @@ impl Shell {
         self.flush();
         self.words = i18n::words(&cfg.locale);
         self.launcher.relabel(self.words);
+        self.help.relabel(self.words);
         self.layer.set_label(self.words.help);
+        self.tickets = Tickets::new(&cfg.server, &cfg.app);
+        self.tickets.send_waiting();
         self.store = Store::new(&cfg.app, cfg.user.storage_name());
-        self.outbox = Outbox::new(cfg.events_url(), cfg.user.id.as_deref());
+        self.outbox = Outbox::new(cfg.events_url(), &cfg.user);
         if cfg.bench && self.bench.is_none() {
             self.bench = Some(Vec::new());
         }
@@ -255,6 +290,8 @@ impl Shell {
         self.hide_step();
         self.tips.set(Vec::new(), self.words);
         self.launcher.close_panel();
+        self.help.hide();
+        self.help_state.writing = None;
         self.engine = None;
         self.pending.clear();
     }
@@ -307,6 +344,10 @@ impl Shell {
             Msg::Page(kind, event) => self.on_page_event(kind, &event),
             Msg::Ui(action) => self.on_action(action),
             Msg::TipTimeout => self.tips.close(),
+            Msg::TicketAnswer(key, answer) => self.on_ticket_answer(key, answer),
+            Msg::CheckTicket(key, id, check) => self.tickets.check_status(key, &id, check),
+            Msg::TicketStatus(key, state, check) => self.on_ticket_status(key, state, check),
+            Msg::ResendTickets => self.resend_tickets(),
         }
     }
 
@@ -356,13 +397,25 @@ impl Shell {
             }
             Effect::Persist(p) => self.store.save(&p),
             Effect::Emit(event) => self.emit(&event),
-            // The help offer itself (show again, related help, contact IT) is drawn
-            // by the help module; a lost target is explained here.
+            // A lost target on a shown step is explained in the popover, which
+            // already lets the user go on; every other offer opens the help panel.
             Effect::OfferHelp { reason, .. }
                 if reason.as_str() == "target_missing" && self.step.is_some() =>
             {
                 self.popover.set_note(Some(self.words.not_found));
             }
+            Effect::OfferHelp {
+                reason,
+                related_help,
+                ..
+            } => self.offer_help(reason.as_str(), related_help.is_some()),
+            Effect::OpenUrl { url } => {
+                if let Some(w) = dom::window() {
+                    let _ = w.open_with_url_and_target_and_features(&url, "_blank", "noopener");
+                }
+            }
+            Effect::ComposeTicket(facts) => self.compose_ticket(facts),
+            Effect::AskSolved { .. } => self.ask_solved(),
             Effect::WakeAt { at } => {
                 self.wakes.push(at);
                 self.arm_timer();
@@ -393,8 +446,6 @@ impl Shell {
                     let _ = w.location().assign(&url);
                 }
             }
-            // Help offers, related help and tickets: carried out by the help UI.
-            _ => {}
         }
     }
 

@@ -7,7 +7,7 @@
 //! step announced instead), and giving focus back when the tour ends. The popover,
 //! overlay and layout modules draw; the engine decides which step it is.
 
-use waymark::engine::{Input, StepView};
+use waymark::engine::{HelpChoice, Input, SolvedAnswer, StepView};
 use waymark::events::Trigger;
 
 use crate::shell::{Action, Shell, Shown};
@@ -65,6 +65,7 @@ impl Shell {
             self.focus_pending = true;
         }
         self.step = Some(Shown { view, found, modal });
+        self.reset_errors();
         self.changed = true;
         self.request_frame();
     }
@@ -157,6 +158,42 @@ impl Shell {
                 }
             }
             Action::Blocked => self.popover.nudge(),
+            Action::Stuck => {
+                self.launcher.close_panel();
+                self.feed(Input::StuckPressed);
+            }
+            Action::HelpClose => self.close_help(),
+            Action::HelpContact => self.feed(Input::HelpChosen {
+                choice: HelpChoice::ContactIt,
+            }),
+            Action::HelpAgain => {
+                self.help.hide();
+                self.help_state.return_focus = None;
+                self.feed(Input::HelpChosen {
+                    choice: HelpChoice::ShowAgain,
+                });
+            }
+            Action::HelpRelated => {
+                self.feed(Input::HelpChosen {
+                    choice: HelpChoice::RelatedHelp,
+                });
+                self.close_help();
+            }
+            Action::TicketSend => self.send_ticket(),
+            Action::SolvedYes => {
+                self.feed(Input::Solved {
+                    answer: SolvedAnswer::Yes,
+                });
+                self.help.hide();
+                self.a11y.announce(self.words.thanks);
+                if let Some(e) = self.help_state.return_focus.take() {
+                    dom::focus_quiet(&e);
+                }
+            }
+            // The engine answers with a ticket draft: the form replaces the question.
+            Action::SolvedNo => self.feed(Input::Solved {
+                answer: SolvedAnswer::No,
+            }),
         }
     }
 }

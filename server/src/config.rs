@@ -188,10 +188,11 @@ impl Config {
         figment = figment.merge(
             Env::prefixed("WAYMARK_")
                 .filter(move |key| {
+                    // Variables come as written (`HELPDESK__KIND`); keys are lowercase.
+                    let key = key.as_str().to_ascii_lowercase();
                     keys.iter().any(|k| {
                         key == *k
                             || key
-                                .as_str()
                                 .strip_prefix(*k)
                                 .is_some_and(|rest| rest.starts_with("__"))
                     })
@@ -266,6 +267,23 @@ mod tests {
                 config.admin_token.as_ref().map(Secret::expose),
                 Some("123456")
             );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn nested_keys_such_as_the_help_desk_come_from_upper_case_variables() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("WAYMARK_HELPDESK__KIND", "rt");
+            jail.set_env("WAYMARK_HELPDESK__URL", "http://rt.test");
+            jail.set_env("WAYMARK_HELPDESK__USERNAME", "root");
+            jail.set_env("WAYMARK_HELPDESK__PASSWORD", "password");
+            jail.set_env("WAYMARK_OUTBOX__BASE_MS", "300");
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            let helpdesk = serde_json::to_value(&config.helpdesk).map_err(|e| e.to_string())?;
+            assert_eq!(helpdesk["kind"], "rt", "{helpdesk}");
+            assert_eq!(helpdesk["url"], "http://rt.test");
+            assert_eq!(config.outbox.base_ms, 300);
             Ok(())
         });
     }

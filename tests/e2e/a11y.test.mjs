@@ -4,7 +4,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { geometry, launch, openPage, screenshots, ui, waitForStep, waitForTip } from "./helpers.mjs";
+import { geometry, help, launch, openPage, screenshots, ui, waitForStep, waitForTip } from "./helpers.mjs";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
@@ -52,6 +52,27 @@ test("axe: no violations with the launcher open", async () => {
   assert.deepEqual(await axe(page), []);
   await ui(page).panel.getByRole("button", { name: /Get started/ }).click();
   await ui(page).panel.locator(".item").first().waitFor();
+  assert.deepEqual(await axe(page), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("axe: no violations with the help offer, the ticket form and its status open", async () => {
+  const shot = screenshots("a11y-help");
+  const { page, errors, context } = await openPage(browser, "/demo/");
+  await waitForStep(page, "Welcome to Purchasing");
+  const h = help(page);
+  await page.locator("waymark-root .pop .stuck").click();
+  await h.contact.waitFor();
+  assert.deepEqual(await axe(page), []);
+  await h.contact.click();
+  await h.subject.waitFor();
+  await h.attachments.first().locator("summary").click();
+  await shot(page, "ticket-form");
+  assert.deepEqual(await axe(page), []);
+  await h.subject.fill("");
+  await h.send.click();
+  await h.error.waitFor();
   assert.deepEqual(await axe(page), []);
   assert.deepEqual(errors, []);
   await context.close();

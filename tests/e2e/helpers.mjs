@@ -162,3 +162,72 @@ export async function initInline(page, guides, extra = {}) {
     });
   }, { guides, extra });
 }
+
+/** Locators of the help panel: the offer, the ticket form, its status, the question. */
+export function help(page) {
+  const panel = page.locator("waymark-root .help");
+  return {
+    panel,
+    title: panel.locator(".panel-title"),
+    text: panel.locator(".help-text"),
+    contact: panel.locator(".contact"),
+    again: panel.locator(".again"),
+    related: panel.locator(".related"),
+    subject: panel.locator(".subject"),
+    description: panel.locator(".description"),
+    priority: panel.locator(".priority"),
+    category: panel.locator(".category"),
+    attachments: panel.locator(".attachment"),
+    error: panel.locator(".form-error"),
+    send: panel.locator(".send"),
+    cancel: panel.locator(".cancel"),
+    done: panel.locator(".done"),
+    close: panel.locator(".panel-head .close"),
+    yes: panel.locator(".yes"),
+    no: panel.locator(".no"),
+    skip: panel.locator(".skip"),
+  };
+}
+
+/**
+ * Starts a server of our own (the binary in WAYMARK_BIN, which ./build.sh test
+ * exports) on a free port with a fresh SQLite database and `env` added, for specs
+ * that need another configuration than the shared e2e server (a real help desk).
+ */
+export async function startServer(env = {}) {
+  const bin = process.env.WAYMARK_BIN;
+  if (!bin) throw new Error("WAYMARK_BIN is not set: run the e2e suite through ./build.sh test");
+  const { spawn } = await import("node:child_process");
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const root = join(HERE, "..", "..");
+  const dir = mkdtempSync(join(tmpdir(), "waymark-e2e-"));
+  const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--www", join(root, "www"), "--guides", join(root, "guides")], {
+    env: { ...process.env, WAYMARK_DATABASE_URL: `sqlite://${dir}/waymark.db`, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${log}`)), 20_000);
+    const read = (chunk) => {
+      log += chunk;
+      const m = log.match(/^Waymark demo: (http:\/\/[^/\s]+)\/demo\/$/m);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout.on("data", read);
+    child.stderr.on("data", read);
+    child.on("exit", (code) => reject(new Error(`the server exited (${code}):\n${log}`)));
+  });
+  return {
+    url,
+    log: () => log,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.on("exit", resolve)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -17,8 +17,8 @@ const SUPPLIERS = [
 ];
 
 const USERS = [
-  { id: "dana", name: "Dana Ortiz", role: "buyer", department: "Facilities" },
-  { id: "sam", name: "Sam Lee", role: "approver", department: "Facilities" },
+  { id: "dana", name: "Dana Ortiz", email: "dana@acme.example", role: "buyer", department: "Facilities" },
+  { id: "sam", name: "Sam Lee", email: "sam@acme.example", role: "approver", department: "Finance" },
 ];
 
 const SEED = [
@@ -50,7 +50,8 @@ export function currentUser() {
   let id = "dana";
   try { id = localStorage.getItem(USER_KEY) || id; } catch { /* private mode */ }
   const user = USERS.find((u) => u.id === id) || USERS[0];
-  return { id: user.id, role: user.role, department: user.department };
+  // name and email go into tickets the user files (the requester in the help desk).
+  return { id: user.id, name: user.name, email: user.email, role: user.role, department: user.department };
 }
 
 const supplier = (id) => SUPPLIERS.find((s) => s.id === id);

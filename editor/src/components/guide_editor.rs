@@ -30,6 +30,9 @@ pub struct GuideEditorProps {
     pub app_url: AttrValue,
     /// A guide not on the server yet, or the id of one that is.
     pub initial: Result<Guide, String>,
+    /// A step to open on, by id (a link from the Insights page's hot spots).
+    #[prop_or_default]
+    pub step: Option<AttrValue>,
     pub on_back: Callback<()>,
     /// A new guide was created on the server under this id.
     pub on_created: Callback<String>,
@@ -113,6 +116,34 @@ pub fn guide_editor(p: &GuideEditorProps) -> Html {
                         );
                     }
                 });
+            }
+        });
+    }
+    // Opened on a step (`#/guides/ID/steps/STEP`): select it once the guide is here,
+    // and bring its form into view.
+    {
+        let (guide, tab, selected, focus, on_notice) = (
+            draft.guide.clone(),
+            tab.clone(),
+            selected.clone(),
+            focus.clone(),
+            p.on_notice.clone(),
+        );
+        use_effect_with((p.step.clone(), *loading), move |(step, loading)| {
+            if let (Some(step), false) = (step, loading) {
+                match guide.steps.iter().position(|s| s.id == step.as_str()) {
+                    Some(i) => {
+                        selected.set(i);
+                        tab.set(Tab::Content);
+                        focus.set(Some(crate::problems::field_id(&format!(
+                            "steps[{i}].title"
+                        ))));
+                    }
+                    None => on_notice.emit(format!(
+                        "“{}” has no step “{step}” any more: it was renamed or removed.",
+                        guide.title
+                    )),
+                }
             }
         });
     }

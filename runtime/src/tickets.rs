@@ -1,0 +1,271 @@
+//! Tickets the user sends: posted with an idempotency key, kept on the device until
+//! the server has them, and followed until the help desk has them.
+//!
+//! Owns the ticket's trip to the server. Pressing Send first writes the ticket to
+//! localStorage with its key, then posts it: a 202 takes it off the device, a 4xx is
+//! shown in the form (the server read and refused it), anything else (offline, 5xx,
+//! 429) leaves it there to be posted again on the next page load, when the browser is
+//! back online, or on a timer. The key stays the same on every retry, so the server
+//! stores it once however often it arrives. After a 202 the ticket's status is asked
+//! for until the help desk has given it a number.
+
+use js_sys::{Array, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{RequestInit, Response};
+
+use crate::dom;
+use crate::network::settle;
+use crate::shell::{post, Msg};
+
+/// The server's answer to a posted ticket or a status request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TicketState {
+    pub id: String,
+    /// `queued`, `delivered` or `failed`.
+    pub status: String,
+    pub reference: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Accepted(TicketState),
+    /// A 4xx other than 429: the reason the server gave.
+    Refused(String),
+    /// Offline, a 5xx or a 429: try again later.
+    Unreachable,
+}
+
+/// A ticket waiting on this device: its key and its JSON body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waiting {
+    pub key: String,
+    pub body: String,
+}
+
+/// Retries of waiting tickets back off from 5 s to 5 min.
+const FIRST_RETRY_MS: f64 = 5_000.0;
+const LAST_RETRY_MS: f64 = 300_000.0;
+/// Status checks after a 202, at most, spaced 1 s, 2 s, 4 s ... up to 30 s.
+const STATUS_CHECKS: u32 = 12;
+
+pub struct Tickets {
+    url: String,
+    storage_key: String,
+    pub retry_ms: f64,
+    pub retry_timer: i32,
+    /// Keys being posted right now, so a retry does not post them twice at once.
+    in_flight: Vec<String>,
+}
+
+impl Tickets {
+    pub fn new(server: &str, app: &str) -> Tickets {
+        let app_part: String = js_sys::encode_uri_component(app).into();
+        Tickets {
+            url: format!("{server}/v1/apps/{app_part}/tickets"),
+            storage_key: format!("waymark:{app}:tickets"),
+            retry_ms: FIRST_RETRY_MS,
+            retry_timer: 0,
+            in_flight: Vec::new(),
+        }
+    }
+
+    fn storage() -> Option<web_sys::Storage> {
+        dom::window()?.local_storage().ok().flatten()
+    }
+
+    /// The tickets waiting on this device, oldest first.
+    pub fn waiting(&self) -> Vec<Waiting> {
+        let Some(text) = Tickets::storage().and_then(|s| s.get_item(&self.storage_key).ok()?)
+        else {
+            return Vec::new();
+        };
+        let Ok(list) = js_sys::JSON::parse(&text) else {
+            return Vec::new();
+        };
+        if !Array::is_array(&list) {
+            return Vec::new();
+        }
+        Array::from(&list)
+            .iter()
+            .filter_map(|w| {
+                Some(Waiting {
+                    key: dom::get_str(&w, "key")?,
+                    body: dom::get_str(&w, "body")?,
+                })
+            })
+            .collect()
+    }
+
+    fn write(&self, list: &[Waiting]) {
+        let Some(storage) = Tickets::storage() else {
+            return;
+        };
+        if list.is_empty() {
+            let _ = storage.remove_item(&self.storage_key);
+            return;
+        }
+        let out = Array::new();
+        for w in list {
+            let o = js_sys::Object::new();
+            let _ = Reflect::set(&o, &"key".into(), &JsValue::from_str(&w.key));
+            let _ = Reflect::set(&o, &"body".into(), &JsValue::from_str(&w.body));
+            out.push(&o);
+        }
+        if let Some(text) = js_sys::JSON::stringify(&out)
+            .ok()
+            .and_then(|s| s.as_string())
+        {
+            // A full storage throws; the ticket is still posted from memory.
+            let _ = storage.set_item(&self.storage_key, &text);
+        }
+    }
+
+    /// Keeps a ticket on the device (replacing one with the same key).
+    pub fn keep(&self, ticket: &Waiting) {
+        let mut list = self.waiting();
+        list.retain(|w| w.key != ticket.key);
+        list.push(ticket.clone());
+        self.write(&list);
+    }
+
+    /// The server has the ticket, or refused it for good: off the device.
+    pub fn forget(&mut self, key: &str) {
+        let mut list = self.waiting();
+        list.retain(|w| w.key != key);
+        self.write(&list);
+    }
+
+    pub fn done_sending(&mut self, key: &str) {
+        self.in_flight.retain(|k| k != key);
+    }
+
+    /// Posts a ticket; the answer comes back as [`Msg::TicketAnswer`].
+    pub fn send(&mut self, ticket: &Waiting) {
+        if self.in_flight.contains(&ticket.key) {
+            return;
+        }
+        let Some(w) = dom::window() else { return };
+        self.in_flight.push(ticket.key.clone());
+        let init = RequestInit::new();
+        init.set_method("POST");
+        init.set_credentials(web_sys::RequestCredentials::Omit);
+        init.set_body(&JsValue::from_str(&ticket.body));
+        let headers = Array::of2(
+            &Array::of2(&"content-type".into(), &"application/json".into()),
+            &Array::of2(&"idempotency-key".into(), &ticket.key.as_str().into()),
+        );
+        init.set_headers(&headers);
+        let sent = w.fetch_with_str_and_init(&self.url, &init);
+        let key = ticket.key.clone();
+        settle(&sent, move |r| {
+            let resp = r.ok().and_then(|v| v.dyn_into::<Response>().ok());
+            read_answer(resp, move |answer| post(Msg::TicketAnswer(key, answer)));
+        });
+    }
+
+    /// Posts every waiting ticket not already on its way.
+    pub fn send_waiting(&mut self) {
+        for t in self.waiting() {
+            self.send(&t);
+        }
+    }
+
+    /// Asks for a ticket's status; `check` counts the checks so far.
+    pub fn check_status(&self, key: String, id: &str, check: u32) {
+        let id_part: String = js_sys::encode_uri_component(id).into();
+        let url = format!("{}/{id_part}", self.url);
+        crate::network::get_json(&url, move |r| {
+            if let Ok(v) = r {
+                if let Some(state) = state_of(&v) {
+                    post(Msg::TicketStatus(key, state, check));
+                }
+            }
+        });
+    }
+}
+
+/// The wait before status check number `check` (1 s, 2 s, 4 s ... 30 s), or `None`
+/// when it is time to stop asking.
+pub fn status_delay_ms(check: u32) -> Option<f64> {
+    (check < STATUS_CHECKS).then(|| (1000.0 * 2f64.powi(check.min(5) as i32)).min(30_000.0))
+}
+
+/// The next retry wait after `ms`.
+pub fn next_retry_ms(ms: f64) -> f64 {
+    (ms * 2.0).min(LAST_RETRY_MS)
+}
+
+pub fn first_retry_ms() -> f64 {
+    FIRST_RETRY_MS
+}
+
+fn state_of(v: &JsValue) -> Option<TicketState> {
+    Some(TicketState {
+        id: dom::get_str(v, "id")?,
+        status: dom::get_str(v, "status")?,
+        reference: dom::get_str(v, "reference").filter(|r| !r.is_empty()),
+    })
+}
+
+/// Turns the server's response into an [`Answer`].
+fn read_answer(resp: Option<Response>, done: impl FnOnce(Answer) + 'static) {
+    let Some(resp) = resp else {
+        return done(Answer::Unreachable);
+    };
+    let status = resp.status();
+    if status >= 500 || status == 429 || status == 0 {
+        return done(Answer::Unreachable);
+    }
+    let Ok(json) = resp.json() else {
+        return done(Answer::Unreachable);
+    };
+    settle(&json, move |r| {
+        let v = r.unwrap_or(JsValue::UNDEFINED);
+        if (200..300).contains(&status) {
+            return done(state_of(&v).map_or(Answer::Unreachable, Answer::Accepted));
+        }
+        let mut why = dom::get_str(&v, "error").unwrap_or_else(|| format!("HTTP {status}"));
+        if let Ok(problems) = Reflect::get(&v, &"problems".into()) {
+            if Array::is_array(&problems) {
+                for p in Array::from(&problems).iter() {
+                    let (Some(path), Some(message)) =
+                        (dom::get_str(&p, "path"), dom::get_str(&p, "message"))
+                    else {
+                        continue;
+                    };
+                    why.push_str(&format!("; {path}: {message}"));
+                }
+            }
+        }
+        done(Answer::Refused(why))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_checks_back_off_to_thirty_seconds_then_stop() {
+        let delays: Vec<f64> = (0..20).map_while(status_delay_ms).collect();
+        assert_eq!(delays.len(), STATUS_CHECKS as usize);
+        assert_eq!(
+            &delays[..6],
+            &[1000.0, 2000.0, 4000.0, 8000.0, 16000.0, 30000.0]
+        );
+        assert!(delays.iter().all(|&d| d <= 30_000.0));
+    }
+
+    #[test]
+    fn retries_back_off_from_five_seconds_to_five_minutes() {
+        let mut ms = first_retry_ms();
+        let mut seen = vec![ms];
+        for _ in 0..10 {
+            ms = next_retry_ms(ms);
+            seen.push(ms);
+        }
+        assert_eq!(&seen[..4], &[5_000.0, 10_000.0, 20_000.0, 40_000.0]);
+        assert_eq!(*seen.last().unwrap(), LAST_RETRY_MS);
+    }
+}
