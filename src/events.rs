@@ -35,6 +35,49 @@ pub enum EventKind {
     LauncherOpened,
 }
 
+impl EventKind {
+    pub const ALL: [EventKind; 16] = [
+        EventKind::RunStarted,
+        EventKind::RunResumed,
+        EventKind::StepShown,
+        EventKind::StepCompleted,
+        EventKind::StepSkipped,
+        EventKind::StepBack,
+        EventKind::RunCompleted,
+        EventKind::RunDismissed,
+        EventKind::StuckDetected,
+        EventKind::HelpOffered,
+        EventKind::HelpChoice,
+        EventKind::TicketFiled,
+        EventKind::SolvedAnswered,
+        EventKind::TipShown,
+        EventKind::ChecklistItemDone,
+        EventKind::LauncherOpened,
+    ];
+
+    /// The wire name (`"step_shown"`), as serde writes it: for writers without serde.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::RunStarted => "run_started",
+            EventKind::RunResumed => "run_resumed",
+            EventKind::StepShown => "step_shown",
+            EventKind::StepCompleted => "step_completed",
+            EventKind::StepSkipped => "step_skipped",
+            EventKind::StepBack => "step_back",
+            EventKind::RunCompleted => "run_completed",
+            EventKind::RunDismissed => "run_dismissed",
+            EventKind::StuckDetected => "stuck_detected",
+            EventKind::HelpOffered => "help_offered",
+            EventKind::HelpChoice => "help_choice",
+            EventKind::TicketFiled => "ticket_filed",
+            EventKind::SolvedAnswered => "solved_answered",
+            EventKind::TipShown => "tip_shown",
+            EventKind::ChecklistItemDone => "checklist_item_done",
+            EventKind::LauncherOpened => "launcher_opened",
+        }
+    }
+}
+
 /// How a run began; help-session metrics depend on it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -50,6 +93,18 @@ pub enum Trigger {
 }
 
 impl Trigger {
+    pub const ALL: [Trigger; 4] = [
+        Trigger::Auto,
+        Trigger::Launcher,
+        Trigger::Click,
+        Trigger::Api,
+    ];
+
+    /// The trigger named `name` (its wire name, [`Trigger::as_str`]).
+    pub fn from_name(name: &str) -> Option<Trigger> {
+        Trigger::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Trigger::Auto => "auto",
@@ -79,4 +134,21 @@ pub struct AnalyticsEvent {
     /// Kind-specific detail: the trigger of a run, the stuck reason, the help choice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_are_the_serde_names() {
+        for kind in EventKind::ALL {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+        for trigger in Trigger::ALL {
+            assert_eq!(serde_json::to_value(trigger).unwrap(), trigger.as_str());
+            assert_eq!(Trigger::from_name(trigger.as_str()), Some(trigger));
+        }
+        assert_eq!(Trigger::from_name("later"), None);
+    }
 }

@@ -33,6 +33,7 @@ pub mod markup;
 pub mod metrics;
 pub mod picker;
 pub mod progress;
+pub mod read;
 pub mod redact;
 #[cfg(feature = "full")]
 pub mod schema;

@@ -345,7 +345,9 @@ impl PickResult {
 
 /// The `name` of the frame (or window) the editor opens the host app in. It lasts
 /// across the app's page loads, so the runtime knows on every page that an editor
-/// is driving it and must not start the app's published guides by itself.
+/// is driving it and must not start the app's published guides by itself. The
+/// runtime's loader (`runtime/js/loader.js`) repeats it and [`PICK_FRAGMENT`] to
+/// choose the runtime build that has pick mode.
 pub const FRAME_NAME: &str = "waymark-editor";
 
 /// The URL fragment that opens pick mode at once (`/app/#waymark-pick`), for a

@@ -19,6 +19,27 @@ pub enum RunStatus {
     Dismissed,
 }
 
+impl RunStatus {
+    pub const ALL: [RunStatus; 3] = [
+        RunStatus::Active,
+        RunStatus::Completed,
+        RunStatus::Dismissed,
+    ];
+
+    /// The wire name (`"active"`), as serde writes it: for writers without serde.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Active => "active",
+            RunStatus::Completed => "completed",
+            RunStatus::Dismissed => "dismissed",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<RunStatus> {
+        RunStatus::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
     pub guide: String,
@@ -58,5 +79,18 @@ impl Progress {
     /// The localStorage key for this record.
     pub fn storage_key(app: &str, user: &str, guide: &str, version: u32) -> String {
         format!("waymark:{app}:{user}:{guide}:v{version}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_are_the_serde_names() {
+        for status in RunStatus::ALL {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+            assert_eq!(RunStatus::from_name(status.as_str()), Some(status));
+        }
     }
 }

@@ -64,13 +64,28 @@ try {
   }
 } catch {}
 
+// Pick mode and preview, which only the Waymark editor's app panel uses, are in a
+// build of their own (pick.js beside this file, feature `pick`): inside the
+// editor's frame or a window it opened (named after waymark::picker::FRAME_NAME),
+// or a page opened for picking (#waymark-pick), that build runs instead of this
+// one, so no other page downloads them. build.sh sets PICK_BUILD in pick.js.
+const PICK_BUILD = false;
+const inEditor = (() => {
+  try { return window.name.startsWith("waymark-editor") || location.hash.includes("waymark-pick"); } catch { return false; }
+})();
+
+const startWasm = () => __wbg_init().then(() => api(waymarkOrigin, pageLog));
+
 /** Resolves to the API object once the wasm is running, or to null if it cannot load. */
-export const ready = __wbg_init()
-  .then(() => api(waymarkOrigin, pageLog))
-  .catch((error) => {
-    console.warn("Waymark: the runtime could not load:", error);
-    return null;
-  });
+export const ready = (
+  inEditor && !PICK_BUILD
+    // Without pick.js (a host serving only waymark.js) the page still gets its guides.
+    ? import("./pick.js").then((m) => m.ready, startWasm)
+    : startWasm()
+).catch((error) => {
+  console.warn("Waymark: the runtime could not load:", error);
+  return null;
+});
 
 const later = (name) => (...args) =>
   ready.then((w) => (w ? w[name](...args) : undefined));

@@ -8,10 +8,11 @@
 //! play on. Loading them (inline, or from the server) builds the engine with the
 //! user's saved progress.
 //!
-//! The shape is read with serde-wasm-bindgen from the browser's own JSON parse: a
-//! good deal smaller than the core's serde_json path, but a field the format does
-//! not know is ignored here rather than refused. The server refuses such a guide
-//! when it is published; inline guides get the rules' checks only.
+//! The shape is read by the core's serde-free reader ([`crate::wire::guide`]) from
+//! the browser's own JSON parse: no deserializer is compiled into the download, but
+//! a field the format does not know is ignored here rather than refused. The server
+//! refuses such a guide when it is published; inline guides get the rules' checks
+//! only.
 
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
@@ -23,7 +24,7 @@ use crate::config::User;
 use crate::network::{self, Outbox};
 use crate::shell::{post, Msg, Shell};
 use crate::storage::Store;
-use crate::{dom, hooks, navigation};
+use crate::{dom, hooks, navigation, wire};
 use waymark::engine::{Context, Engine, Input};
 
 #[wasm_bindgen]
@@ -60,22 +61,15 @@ pub fn read(list: &Array) -> Vec<Guide> {
     let mut guides = Vec::new();
     for (i, value) in list.iter().enumerate() {
         let name = dom::get_str(&value, "id").unwrap_or_else(|| format!("#{i}"));
-        let checked = serde_wasm_bindgen::from_value::<Guide>(value)
-            .map_err(|e| {
-                vec![Problem {
-                    path: "guide".into(),
-                    message: e.to_string(),
-                }]
-            })
-            .and_then(|g| {
-                let mut problems = validate_guide(&g);
-                problems.extend(regex_problem(&g));
-                if problems.is_empty() {
-                    Ok(g)
-                } else {
-                    Err(problems)
-                }
-            });
+        let checked = wire::guide(value).map_err(|p| vec![p]).and_then(|g| {
+            let mut problems = validate_guide(&g);
+            problems.extend(regex_problem(&g));
+            if problems.is_empty() {
+                Ok(g)
+            } else {
+                Err(problems)
+            }
+        });
         match checked {
             Ok(g) if guides.iter().any(|o: &Guide| o.id == g.id) => {
                 dom::warn(&format!(

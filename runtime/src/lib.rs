@@ -48,6 +48,7 @@ pub mod navigation;
 pub mod network;
 pub mod overlay;
 pub mod pagelog;
+#[cfg(feature = "pick")]
 mod pick;
 pub mod popover;
 pub mod shell;
@@ -56,6 +57,7 @@ pub mod targets;
 pub mod tickets;
 pub mod tour;
 pub mod watch;
+pub mod wire;
 
 use std::cell::RefCell;
 
@@ -128,7 +130,9 @@ pub fn api(sdk_origin: Option<String>, page_log: JsValue) -> JsValue {
 pub fn init(options: JsValue) {
     api(None, JsValue::UNDEFINED);
     let origin = SDK_ORIGIN.with(|o| o.borrow().clone());
-    // In the editor's frame: pick mode and preview (see `pick`).
+    // In the editor's frame: pick mode and preview (see `pick`). Only the build for
+    // it (`sdk/pick.js`, feature `pick`) has them; the loader runs that build there.
+    #[cfg(feature = "pick")]
     let options = pick::attach(options, &origin);
     match Config::from_js(&options, &origin) {
         Ok(cfg) => post(Msg::Init(cfg)),

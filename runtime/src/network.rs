@@ -208,9 +208,7 @@ impl Shell {
     /// An analytics event from the engine: to the host page's listeners, to the
     /// open checklist (an item may be done), and into the batch for the server.
     pub fn emit(&mut self, event: &waymark::events::AnalyticsEvent) {
-        let Ok(value) = serde_wasm_bindgen::to_value(event) else {
-            return;
-        };
+        let value: JsValue = crate::wire::event(event).into();
         let Some(json) = js_sys::JSON::stringify(&value)
             .ok()
             .and_then(|s| s.as_string())

@@ -13,6 +13,9 @@
 //! Trust: messages are accepted only from the Waymark server's origin (where the
 //! editor is served) and posted only to it; everything else is ignored. Outside the
 //! editor this module does nothing but read `window.name`.
+//!
+//! Compiled only with the feature `pick`: the loader runs that build (`sdk/pick.js`)
+//! in the editor's frame and window, so no other page downloads this module.
 
 use std::cell::RefCell;
 

@@ -41,7 +41,7 @@ impl Store {
             .iter()
             .filter_map(|g| {
                 let text = storage.get_item(&self.key(&g.id, g.version)).ok()??;
-                serde_wasm_bindgen::from_value::<Progress>(js_sys::JSON::parse(&text).ok()?).ok()
+                crate::wire::progress(&text)
             })
             .filter(|p| {
                 guides
@@ -52,9 +52,7 @@ impl Store {
     }
 
     pub fn save(&self, progress: &Progress) {
-        let text = serde_wasm_bindgen::to_value(progress)
-            .ok()
-            .and_then(|v| js_sys::JSON::stringify(&v).ok()?.as_string());
+        let text = crate::wire::progress_json(progress);
         let (Some(storage), Some(text)) = (Store::storage(), text) else {
             return;
         };

@@ -57,7 +57,8 @@ describe("server", () => {
 
   test("serves the SDK, whose wasm URL (read from the glue) answers as application/wasm", async () => {
     const glue = await (await fetch(`${BASE}/sdk/waymark.js`)).text();
-    const wasm = glue.match(/new URL\('([^']+\.wasm)', import\.meta\.url\)/)?.[1];
+    // The glue is minified (build.sh): either quote, no space.
+    const wasm = glue.match(/new URL\(["']([^"']+\.wasm)["'],\s*import\.meta\.url\)/)?.[1];
     assert.ok(wasm, "the glue names its wasm");
     const res = await fetch(new URL(wasm, `${BASE}/sdk/waymark.js`));
     assert.equal(res.status, 200);
