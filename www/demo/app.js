@@ -50,8 +50,9 @@ export function currentUser() {
   let id = "dana";
   try { id = localStorage.getItem(USER_KEY) || id; } catch { /* private mode */ }
   const user = USERS.find((u) => u.id === id) || USERS[0];
-  // name and email go into tickets the user files (the requester in the help desk).
-  return { id: user.id, name: user.name, email: user.email, role: user.role, department: user.department };
+  // name and email go into tickets the user files (the requester in the help desk);
+  // the segment lets admins filter Insights by department.
+  return { id: user.id, name: user.name, email: user.email, role: user.role, department: user.department, segment: user.department };
 }
 
 const supplier = (id) => SUPPLIERS.find((s) => s.id === id);
