@@ -174,11 +174,7 @@ fn play(
                     break;
                 }
                 Story::Recovers | Story::Tickets => {
-                    now += 60_000 + rng.below(60_000);
-                    let effects = feed(&mut engine, now, Input::StuckPressed);
-                    debug_assert!(effects
-                        .iter()
-                        .any(|e| matches!(e, Effect::OfferHelp { .. })));
+                    now = get_stuck(&mut engine, now, rng, &mut feed);
                     now += 5_000;
                     if story == Story::Tickets {
                         feed(
@@ -234,6 +230,47 @@ fn play(
         }
     }
     events
+}
+
+/// The user gets stuck on the step shown, the way people do: they stay on it past its
+/// limit, click around without getting further, or press "I'm stuck". Returns the time
+/// help was offered.
+fn get_stuck(
+    engine: &mut Engine,
+    mut now: Millis,
+    rng: &mut Rng,
+    feed: &mut impl FnMut(&mut Engine, Millis, Input) -> Vec<Effect>,
+) -> Millis {
+    let offered = |effects: &[Effect]| {
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::OfferHelp { .. }))
+    };
+    match rng.below(100) {
+        // Dwell: time passes until the step's limit (or the guide's, or the global one).
+        0..=39 => {
+            for _ in 0..40 {
+                now += 15_000;
+                if offered(&feed(engine, now, Input::Tick)) {
+                    return now;
+                }
+            }
+        }
+        // Rage clicks: quick clicks beside the target.
+        40..=64 => {
+            now += 20_000 + rng.below(40_000);
+            for _ in 0..8 {
+                now += 300 + rng.below(400);
+                if offered(&feed(engine, now, Input::Clicked { on_target: false })) {
+                    return now;
+                }
+            }
+        }
+        _ => now += 30_000 + rng.below(60_000),
+    }
+    let effects = feed(engine, now, Input::StuckPressed);
+    debug_assert!(offered(&effects), "I'm stuck always gets an answer");
+    now
 }
 
 /// Does what the step asks, so the engine moves on.
@@ -364,7 +401,13 @@ mod tests {
             .funnels
             .iter()
             .any(|f| f.guide == "raise-requisition" && f.steps.len() == 8));
-        assert!(!i.stuck.is_empty());
+        let signals: std::collections::BTreeSet<&str> =
+            i.stuck.iter().map(|s| s.signal.as_str()).collect();
+        assert_eq!(
+            signals,
+            ["dwell", "rage_clicks", "user_asked"].into_iter().collect(),
+            "users get stuck in the ways the runtime detects"
+        );
         assert!(i.runs_completed > 0 && i.runs_completed < i.runs_started);
         eprintln!("{} events; sessions {} (confirmed {}, potential {}, ticketed {}, abandoned {}), deflection {:.2}, runs {}/{}", events.len(), i.help_sessions, i.resolved_confirmed, i.resolved_potential, i.ticketed, i.abandoned, rate, i.runs_completed, i.runs_started);
     }
