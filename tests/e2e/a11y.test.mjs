@@ -3,25 +3,13 @@
 // zoom, and stops moving for users who prefer reduced motion.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
-import { geometry, help, launch, openPage, screenshots, ui, waitForStep, waitForTip } from "./helpers.mjs";
+import { axe, geometry, help, launch, openPage, screenshots, ui, waitForStep, waitForTip } from "./helpers.mjs";
 
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-/** Runs axe on the whole page, Waymark's shadow root included. */
-async function axe(page) {
-  await page.addScriptTag({ path: AXE });
-  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  return results.violations.map((v) => ({
-    id: v.id,
-    impact: v.impact,
-    nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5),
-  }));
-}
 
 test("axe: no violations with the tour popover open", async () => {
   const shot = screenshots("a11y");

@@ -4,6 +4,7 @@
 // `./build.sh test` starts the server on a free port and passes its base URL in
 // WAYMARK_URL; without it the specs use a server started by hand on :8080.
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -11,6 +12,7 @@ import { chromium } from "playwright-core";
 export const BASE = process.env.WAYMARK_URL ?? "http://127.0.0.1:8080";
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const SCREENSHOTS = join(HERE, "screenshots");
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 // Without the background-networking flags Chromium keeps dialling out.
 const CHROMIUM_ARGS = [
@@ -230,4 +232,15 @@ export async function startServer(env = {}) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** axe-core's violations on the page (Waymark's shadow root included), in short. */
+export async function axe(page) {
+  await page.addScriptTag({ path: AXE });
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5),
+  }));
 }

@@ -12,9 +12,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { BASE, SCREENSHOTS, launch, openPage } from "./helpers.mjs";
+import { BASE, SCREENSHOTS, axe, launch, openPage } from "./helpers.mjs";
 
 const TOKEN = process.env.WAYMARK_ADMIN_TOKEN;
 const BIN = process.env.WAYMARK_BIN;
@@ -22,20 +21,9 @@ const DATABASE = process.env.WAYMARK_E2E_DATABASE_URL;
 const APP = "demo";
 const VIEWPORT = { width: 1440, height: 960 };
 
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 let browser;
 
-/** axe-core's violations on the page, in short. */
-async function axe(page) {
-  await page.addScriptTag({ path: AXE });
-  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  return results.violations.map((v) => ({
-    id: v.id,
-    impact: v.impact,
-    nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5),
-  }));
-}
 
 /** The figures the API gives for a query, to compare the page with. */
 async function apiInsights(params) {
