@@ -10,7 +10,7 @@ use sqlx::{AnyConnection, Row};
 use waymark::metrics::{Config, DayOutcomes};
 
 use super::{count, Filter, Scope};
-use crate::db::{Db, Error};
+use crate::db::{Backend, Db, Error, WriteTx};
 
 /// A session starts on these (DESIGN.md: the launcher, a help offer, a ticket, a
 /// guide started from the launcher).
@@ -22,38 +22,39 @@ const STARTER: &str = "(kind IN ('launcher_opened', 'help_offered', 'ticket_file
 pub(super) const ALL_SEGMENTS: &str = "*";
 
 /// CTEs `w`, `c` and `sessions` finding the help sessions of the events in CTE
-/// `src` (columns `stream, u, at, arrival, event_id, kind, detail`), one row per
-/// session: `stream, u, chunk_first, chunk_last, started, outcome`.
+/// `src` (columns `keys` — [`BY_USER`] or [`BY_USER_AND_GUIDE`] — and `at, arrival,
+/// event_id, kind, detail`), one row per session: `keys, chunk_first, chunk_last,
+/// started, outcome`. The keys name one event stream: sessions never span two.
 ///
 /// Each user's events in order are cut into chunks: a chunk ends before a silence
 /// longer than the session gap (placeholder `gap`), and right after a ticket. A
 /// chunk holds a session when it holds a starter; the session runs from its first
 /// starter to the chunk's end, and its outcome comes from the events in that stretch
 /// — the core's state machine, as aggregates.
-fn session_ctes(gap: &str) -> String {
+fn session_ctes(gap: &str, keys: &str) -> String {
     format!(
         "w AS (
-            SELECT stream, u, at, kind, detail,
+            SELECT {keys}, at, kind, detail,
                    ROW_NUMBER() OVER win AS rn,
                    CASE WHEN at - LAG(at) OVER win <= {gap}
                              AND LAG(kind) OVER win <> 'ticket_filed' THEN 0 ELSE 1 END AS brk
             FROM src
-            WINDOW win AS (PARTITION BY stream, u ORDER BY at, arrival, event_id)
+            WINDOW win AS (PARTITION BY {keys} ORDER BY at, arrival, event_id)
         ), c AS (
-            SELECT stream, u, at, kind, detail, rn,
-                   SUM(brk) OVER (PARTITION BY stream, u ORDER BY rn ROWS UNBOUNDED PRECEDING) AS chunk
+            SELECT {keys}, at, kind, detail, rn,
+                   SUM(brk) OVER (PARTITION BY {keys} ORDER BY rn ROWS UNBOUNDED PRECEDING) AS chunk
             FROM w
         ), s AS (
-            SELECT stream, u, MIN(at) AS chunk_first, MAX(at) AS chunk_last,
+            SELECT {keys}, MIN(at) AS chunk_first, MAX(at) AS chunk_last,
                    MIN(CASE WHEN {STARTER} THEN rn END) AS first_rn,
                    MIN(CASE WHEN {STARTER} THEN at END) AS started,
                    MAX(CASE WHEN kind = 'ticket_filed' THEN 1 ELSE 0 END) AS ticket,
                    COALESCE(MAX(CASE WHEN kind = 'run_completed' THEN rn END), 0) AS completed_rn,
                    COALESCE(MAX(CASE WHEN kind = 'solved_answered' AND detail = 'yes' THEN rn END), 0) AS yes_rn,
                    COALESCE(MAX(CASE WHEN kind = 'solved_answered' AND detail = 'no' THEN rn END), 0) AS no_rn
-            FROM c GROUP BY stream, u, chunk
+            FROM c GROUP BY {keys}, chunk
         ), sessions AS (
-            SELECT stream, u, chunk_first, chunk_last, started,
+            SELECT {keys}, chunk_first, chunk_last, started,
                    CASE WHEN ticket = 1 THEN 'ticketed'
                         WHEN completed_rn >= first_rn AND no_rn < first_rn THEN
                             CASE WHEN yes_rn >= first_rn THEN 'resolved_confirmed'
@@ -63,6 +64,11 @@ fn session_ctes(gap: &str) -> String {
         )"
     )
 }
+
+/// The stream keys of [`session_ctes`]: a user's events (all, or one segment's).
+const BY_USER: &str = "stream, u";
+/// …or a user's events of one guide (all, or one segment's).
+const BY_USER_AND_GUIDE: &str = "stream, guide, u";
 
 /// The columns `src` needs, from `events`.
 const SRC_COLUMNS: &str = "COALESCE(user_id, '') AS u, at, arrival, event_id, kind, detail";
@@ -76,7 +82,7 @@ const OUTCOMES: &str = "
         WHERE outcome IN ('resolved_confirmed', 'resolved_potential')";
 
 /// Help sessions of the scope's events computed from the events themselves: used
-/// with a guide filter (which changes where the silences are), or another gap.
+/// with a gap the rollups are not kept for.
 async fn sessions_direct(
     conn: &mut AnyConnection,
     filter: &Filter,
@@ -88,14 +94,15 @@ async fn sessions_direct(
          o AS (SELECT u, started, outcome FROM sessions)
          {OUTCOMES}",
         filter = filter.sql,
-        ctes = session_ctes(&filter.next_placeholder()),
+        ctes = session_ctes(&filter.next_placeholder(), BY_USER),
     );
     filter.query(&sql).bind(gap).fetch_all(conn).await
 }
 
-/// Help sessions of the scope's events from the rollup: the stored sessions whose
-/// stretch lies inside the time range, and, for the few users with a stretch cut by
-/// either end of the range, sessions computed from their events in the range.
+/// Help sessions of the scope's events from the rollup (the guide's with a guide
+/// filter): the stored sessions whose stretch lies inside the time range, and, for
+/// the few users with a stretch cut by either end of the range, sessions computed
+/// from their events in the range.
 async fn sessions_rolled_up(
     conn: &mut AnyConnection,
     scope: &Scope,
@@ -104,30 +111,36 @@ async fn sessions_rolled_up(
 ) -> Result<Vec<sqlx::any::AnyRow>, Error> {
     let n = filter.binds.len();
     let stream = format!("${}", n + 1);
+    // Placeholders after the filter's: the stream, the guide when filtered by one,
+    // then the range and the gap.
+    let (table, guide, next) = match &scope.guide {
+        Some(_) => (
+            "insight_guide_sessions",
+            format!(" AND guide = ${}", n + 2),
+            n + 3,
+        ),
+        None => ("insight_sessions", String::new(), n + 2),
+    };
     if scope.from_ms.is_none() && scope.until_ms.is_none() {
         // No range, nothing cut: the rollup alone.
         let sql = format!(
             "WITH o AS (
-                SELECT user_key AS u, started, outcome FROM insight_sessions
-                WHERE app_id = $1 AND stream = {stream}
+                SELECT user_key AS u, started, outcome FROM {table}
+                WHERE app_id = $1 AND stream = {stream}{guide}
              )
              {OUTCOMES}"
         );
-        return filter
-            .query(&sql)
-            .bind(scope.segment.as_deref().unwrap_or(ALL_SEGMENTS))
-            .fetch_all(conn)
-            .await;
+        return rolled_up(filter, &sql, scope).fetch_all(conn).await;
     }
     let (from, until, gap_p) = (
-        format!("${}", n + 2),
-        format!("${}", n + 3),
-        format!("${}", n + 4),
+        format!("${next}"),
+        format!("${}", next + 1),
+        format!("${}", next + 2),
     );
     let sql = format!(
         "WITH rolled AS (
-            SELECT user_key, chunk_first, chunk_last, started, outcome FROM insight_sessions
-            WHERE app_id = $1 AND stream = {stream}
+            SELECT user_key, chunk_first, chunk_last, started, outcome FROM {table}
+            WHERE app_id = $1 AND stream = {stream}{guide}
          ), cut AS (
             SELECT DISTINCT user_key FROM rolled
             WHERE (chunk_first < {from} AND chunk_last >= {from})
@@ -149,11 +162,9 @@ async fn sessions_rolled_up(
          )
          {OUTCOMES}",
         filter = filter.sql,
-        ctes = session_ctes(&gap_p),
+        ctes = session_ctes(&gap_p, BY_USER),
     );
-    filter
-        .query(&sql)
-        .bind(scope.segment.as_deref().unwrap_or(ALL_SEGMENTS))
+    rolled_up(filter, &sql, scope)
         .bind(scope.from_ms.unwrap_or(i64::MIN))
         .bind(scope.until_ms.unwrap_or(i64::MAX))
         .bind(gap)
@@ -161,14 +172,28 @@ async fn sessions_rolled_up(
         .await
 }
 
-/// Users recomputed per statement when the rollup is brought up to date.
+/// `sql` with the filter's values, then the stream and the guide when filtered by one.
+fn rolled_up<'q>(
+    filter: &'q Filter,
+    sql: &'q str,
+    scope: &Scope,
+) -> Query<'q, Any, AnyArguments<'q>> {
+    let stream = scope.segment.as_deref().unwrap_or(ALL_SEGMENTS);
+    let mut query = filter.query(sql).bind(stream.to_owned());
+    if let Some(guide) = &scope.guide {
+        query = query.bind(guide.clone());
+    }
+    query
+}
+
+/// Users recomputed per transaction by a request.
 const REFRESH_USERS: usize = 400;
 
-/// Brings the app's session rollup up to date: recomputes the sessions of every
-/// user whose events changed since, for all their events and for each segment's.
-/// Users are done a few hundred per transaction, so event ingest is never held up
-/// for long; on PostgreSQL their marks are locked, so two servers never do one user
-/// at once.
+/// Brings the app's rollups up to date before a request reads them: recomputes the
+/// sessions and funnel reach of every user whose events changed since. Users are
+/// done a few hundred per transaction, so event ingest is never held up for long.
+/// On PostgreSQL it waits for users another process is recomputing (their marks are
+/// locked until it commits), so the answer is exact.
 pub async fn refresh(db: &Db, app: &str, gap: i64) -> Result<(), Error> {
     let mut conn = db.pool().acquire().await?;
     let dirty: Vec<String> = sqlx::query("SELECT user_key FROM insight_dirty WHERE app_id = $1")
@@ -180,36 +205,85 @@ pub async fn refresh(db: &Db, app: &str, gap: i64) -> Result<(), Error> {
         .collect::<Result<_, Error>>()?;
     drop(conn);
     for users in dirty.chunks(REFRESH_USERS) {
-        refresh_users(db, app, gap, users).await?;
+        let mut tx = db.begin_write().await?;
+        let list = (2..users.len() + 2)
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        // Only those still marked: another process may have done some meanwhile.
+        let sql = format!(
+            "SELECT user_key FROM insight_dirty WHERE app_id = $1 AND user_key IN ({list}){}",
+            lock_in_order(db, "")
+        );
+        let group = keys_of(with_users(&sql, app, None, users), &mut tx).await?;
+        recompute(&mut tx, app, gap, &group).await?;
+        tx.commit().await?;
     }
     Ok(())
 }
 
-async fn refresh_users(db: &Db, app: &str, gap: i64, users: &[String]) -> Result<(), Error> {
+/// The apps with users whose rollups are out of date.
+pub async fn stale_apps(db: &Db) -> Result<Vec<String>, Error> {
+    let mut conn = db.pool().acquire().await?;
+    sqlx::query("SELECT DISTINCT app_id FROM insight_dirty")
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|row| row.try_get("app_id"))
+        .collect()
+}
+
+/// Recomputes the rollups of up to `limit` of the app's marked users in one
+/// transaction, for the background refresh; returns how many. On PostgreSQL users
+/// another process is recomputing, or whose events are being stored, are skipped
+/// rather than waited for: 0 means no user is left that is free to do now.
+pub async fn refresh_some(db: &Db, app: &str, gap: i64, limit: usize) -> Result<usize, Error> {
     let mut tx = db.begin_write().await?;
-    let list = (2..users.len() + 2)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
     let sql = format!(
-        "SELECT user_key FROM insight_dirty WHERE app_id = $1 AND user_key IN ({list}){}",
-        db.for_update()
+        "SELECT user_key FROM insight_dirty WHERE app_id = $1{}",
+        lock_in_order(db, &format!(" LIMIT {limit}"))
     );
-    let mut q = sqlx::query(&sql).bind(app);
-    for user in users {
-        q = q.bind(user.as_str());
+    let group = keys_of(sqlx::query(&sql).bind(app.to_owned()), &mut tx).await?;
+    recompute(&mut tx, app, gap, &group).await?;
+    tx.commit().await?;
+    Ok(group.len())
+}
+
+/// ` ORDER BY user_key`, `limit`, and on PostgreSQL the row locks: taken in byte
+/// order of the user, the order the event writer marks users in
+/// ([`crate::db::events::mark_changed`]), so a refresh and the writer never wait on
+/// each other in a cycle. A `limit` (the background refresh) also skips users
+/// someone else holds.
+fn lock_in_order(db: &Db, limit: &str) -> String {
+    match db.backend() {
+        Backend::Sqlite => format!(" ORDER BY user_key{limit}"),
+        Backend::Postgres if limit.is_empty() => {
+            " ORDER BY user_key COLLATE \"C\" FOR UPDATE".to_owned()
+        }
+        Backend::Postgres => {
+            format!(" ORDER BY user_key COLLATE \"C\"{limit} FOR UPDATE SKIP LOCKED")
+        }
     }
-    // Only those still marked: another server may have done some meanwhile. The
-    // marks stay locked (or SQLite's one writer is us) until the commit, so a batch
-    // stored meanwhile marks its user again after it.
-    let group: Vec<String> = q
+}
+
+async fn keys_of<'q>(
+    query: Query<'q, Any, AnyArguments<'q>>,
+    tx: &mut WriteTx,
+) -> Result<Vec<String>, Error> {
+    query
         .fetch_all(tx.conn())
         .await?
         .iter()
         .map(|row| row.try_get("user_key"))
-        .collect::<Result<_, Error>>()?;
+        .collect()
+}
+
+/// Recomputes the rollups of `group`, users whose marks the transaction holds (or,
+/// on SQLite, whose one writer it is), and takes their marks off. A batch stored
+/// meanwhile waits for the marks and so marks its user again after the commit.
+async fn recompute(tx: &mut WriteTx, app: &str, gap: i64, group: &[String]) -> Result<(), Error> {
     if group.is_empty() {
-        return tx.commit().await;
+        return Ok(());
     }
     let keys = |first: usize| {
         (first..first + group.len())
@@ -217,12 +291,20 @@ async fn refresh_users(db: &Db, app: &str, gap: i64, users: &[String]) -> Result
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let bind_users = |sql, gap| with_users(sql, app, gap, &group);
-    let delete = format!(
-        "DELETE FROM insight_sessions WHERE app_id = $1 AND user_key IN ({})",
-        keys(2)
-    );
-    bind_users(&delete, None).execute(tx.conn()).await?;
+    let bind_users = |sql, gap| with_users(sql, app, gap, group);
+    for table in [
+        "insight_sessions",
+        "insight_guide_sessions",
+        "insight_reach",
+    ] {
+        let delete = format!(
+            "DELETE FROM {table} WHERE app_id = $1 AND user_key IN ({})",
+            keys(2)
+        );
+        with_users(&delete, app, None, group)
+            .execute(tx.conn())
+            .await?;
+    }
     // The group's events; '' stands for events without a user.
     let users_in = |first: usize| {
         if group.iter().any(String::is_empty) {
@@ -231,28 +313,36 @@ async fn refresh_users(db: &Db, app: &str, gap: i64, users: &[String]) -> Result
             format!("user_id IN ({})", keys(first))
         }
     };
-    // $1 the app, $2 the gap, then the users.
+    // $1 the app, $2 the gap, then the users. All of a user's events, and each
+    // segment's; then the same per guide.
     let users = users_in(3);
-    let insert = format!(
-        "WITH src AS (
-            SELECT '{ALL_SEGMENTS}' AS stream, {SRC_COLUMNS} FROM events
+    let src = format!(
+        "src AS (
+            SELECT '{ALL_SEGMENTS}' AS stream, guide, {SRC_COLUMNS} FROM events
             WHERE app_id = $1 AND {users}
             UNION ALL
-            SELECT segment AS stream, {SRC_COLUMNS} FROM events
+            SELECT segment AS stream, guide, {SRC_COLUMNS} FROM events
             WHERE app_id = $1 AND {users} AND segment IS NOT NULL
-         ),
+         )"
+    );
+    let insert = format!(
+        "WITH {src},
          {ctes}
          INSERT INTO insight_sessions
              (app_id, stream, user_key, chunk_first, chunk_last, started, outcome)
          SELECT $1, stream, u, chunk_first, chunk_last, started, outcome FROM sessions",
-        ctes = session_ctes("$2"),
+        ctes = session_ctes("$2", BY_USER),
     );
     bind_users(&insert, Some(gap)).execute(tx.conn()).await?;
-    let delete = format!(
-        "DELETE FROM insight_reach WHERE app_id = $1 AND user_key IN ({})",
-        keys(2)
+    let insert = format!(
+        "WITH {src},
+         {ctes}
+         INSERT INTO insight_guide_sessions
+             (app_id, guide, stream, user_key, chunk_first, chunk_last, started, outcome)
+         SELECT $1, guide, stream, u, chunk_first, chunk_last, started, outcome FROM sessions",
+        ctes = session_ctes("$2", BY_USER_AND_GUIDE),
     );
-    bind_users(&delete, None).execute(tx.conn()).await?;
+    bind_users(&insert, Some(gap)).execute(tx.conn()).await?;
     let users = users_in(2);
     let reach = format!(
         "INSERT INTO insight_reach (app_id, stream, guide, step_index, user_key, last_named)
@@ -275,7 +365,7 @@ async fn refresh_users(db: &Db, app: &str, gap: i64, users: &[String]) -> Result
         keys(2)
     );
     bind_users(&unmark, None).execute(tx.conn()).await?;
-    tx.commit().await
+    Ok(())
 }
 
 /// `sql` with the app, the gap when given, and the users bound in that order.
@@ -297,7 +387,7 @@ fn with_users<'q>(
 
 /// The session gap the rollup is kept for: the core's default (the server does not
 /// configure another).
-pub(super) fn rollup_gap() -> i64 {
+pub fn rollup_gap() -> i64 {
     i64::try_from(Config::default().session_gap_ms).unwrap_or(i64::MAX)
 }
 
