@@ -72,6 +72,8 @@ const BY_USER_AND_GUIDE: &str = "stream, guide, u";
 
 /// The columns `src` needs, from `events`.
 const SRC_COLUMNS: &str = "COALESCE(user_id, '') AS u, at, arrival, event_id, kind, detail";
+/// The same, from a CTE that selected them.
+const EV_COLUMNS: &str = "u, at, arrival, event_id, kind, detail";
 
 /// Sessions per start day and outcome, and the users with a resolved one, from CTE
 /// `o` (`u, started, outcome`).
@@ -314,15 +316,17 @@ async fn recompute(tx: &mut WriteTx, app: &str, gap: i64, group: &[String]) -> R
         }
     };
     // $1 the app, $2 the gap, then the users. All of a user's events, and each
-    // segment's; then the same per guide.
+    // segment's; then the same per guide. The group's events are read once, through
+    // the user index (MATERIALIZED: else SQLite may read a segment's or a kind's
+    // events through their own index and filter the users out of a million rows).
     let users = users_in(3);
     let src = format!(
-        "src AS (
-            SELECT '{ALL_SEGMENTS}' AS stream, guide, {SRC_COLUMNS} FROM events
-            WHERE app_id = $1 AND {users}
+        "ev AS MATERIALIZED (
+            SELECT guide, segment, {SRC_COLUMNS} FROM events WHERE app_id = $1 AND {users}
+         ), src AS (
+            SELECT '{ALL_SEGMENTS}' AS stream, guide, {EV_COLUMNS} FROM ev
             UNION ALL
-            SELECT segment AS stream, guide, {SRC_COLUMNS} FROM events
-            WHERE app_id = $1 AND {users} AND segment IS NOT NULL
+            SELECT segment AS stream, guide, {EV_COLUMNS} FROM ev WHERE segment IS NOT NULL
          )"
     );
     let insert = format!(
@@ -345,18 +349,19 @@ async fn recompute(tx: &mut WriteTx, app: &str, gap: i64, group: &[String]) -> R
     bind_users(&insert, Some(gap)).execute(tx.conn()).await?;
     let users = users_in(2);
     let reach = format!(
-        "INSERT INTO insight_reach (app_id, stream, guide, step_index, user_key, last_named)
+        "WITH shown AS MATERIALIZED (
+            SELECT COALESCE(user_id, '') AS u, guide, step_index, step, at, segment, kind
+            FROM events WHERE app_id = $1 AND {users}
+         )
+         INSERT INTO insight_reach (app_id, stream, guide, step_index, user_key, last_named)
          SELECT $1, stream, guide, step_index, u, MAX(CASE WHEN step IS NOT NULL THEN at END)
          FROM (
-            SELECT '{ALL_SEGMENTS}' AS stream, COALESCE(user_id, '') AS u, guide, step_index, step, at
-            FROM events
-            WHERE app_id = $1 AND {users} AND kind = 'step_shown' AND step_index IS NOT NULL
+            SELECT '{ALL_SEGMENTS}' AS stream, u, guide, step_index, step, at FROM shown
+            WHERE kind = 'step_shown' AND step_index IS NOT NULL
             UNION ALL
-            SELECT segment AS stream, COALESCE(user_id, '') AS u, guide, step_index, step, at
-            FROM events
-            WHERE app_id = $1 AND {users} AND kind = 'step_shown' AND step_index IS NOT NULL
-              AND segment IS NOT NULL
-         ) shown
+            SELECT segment AS stream, u, guide, step_index, step, at FROM shown
+            WHERE kind = 'step_shown' AND step_index IS NOT NULL AND segment IS NOT NULL
+         ) reached
          GROUP BY stream, guide, step_index, u"
     );
     bind_users(&reach, None).execute(tx.conn()).await?;
