@@ -2,8 +2,10 @@
 //! reach of the users the event writer marked, soon after their events are stored,
 //! so a request finds the rollups (nearly) up to date instead of doing the work.
 //!
-//! Owns when the work is done: a short while after the event writer says it stored
-//! something (so a burst of batches is done together), then every marked user in
+//! Owns when the work is done: once the event writer has been quiet for
+//! `insights.refresh_delay_ms` after storing something (so a burst of batches is
+//! done together, and does not compete with its own ingest), or at the latest 30 s
+//! after, under a steady stream; then every marked user in
 //! small transactions, yielding in between so event ingest (SQLite's one writer)
 //! gets its turn; also every `insights.refresh_poll_ms` in case another server process on
 //! the same PostgreSQL stored events. The SQL, and which users are free to do when
@@ -23,6 +25,8 @@ use crate::workers::Workers;
 
 /// Users recomputed per transaction: small, so the writer lock is held briefly.
 const USERS_PER_TRANSACTION: usize = 100;
+/// The longest a refresh waits for the event writer to be quiet.
+const MAX_WAIT: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 pub struct Refresher {
@@ -61,10 +65,17 @@ impl Refresher {
                 _ = self.stored.notified() => {}
                 _ = tokio::time::sleep(self.poll) => {}
             }
-            // Let the rest of a burst arrive; what it stores meanwhile is done too.
-            tokio::select! {
-                _ = stop.cancelled() => return,
-                _ = tokio::time::sleep(self.delay) => {}
+            // Wait for the writer to be quiet for a moment, so a burst of batches is
+            // recomputed once rather than user by user while it is stored; but not
+            // longer than MAX_WAIT under a steady stream.
+            let latest = tokio::time::Instant::now() + MAX_WAIT;
+            loop {
+                let until = (tokio::time::Instant::now() + self.delay).min(latest);
+                tokio::select! {
+                    _ = stop.cancelled() => return,
+                    _ = self.stored.notified(), if until < latest => continue,
+                    _ = tokio::time::sleep_until(until) => break,
+                }
             }
             if let Err(error) = self.pass(&stop).await {
                 tracing::warn!(%error, "cannot refresh the insights rollups; will try again");
