@@ -37,9 +37,11 @@ use waymark::metrics::{Config, Funnel, FunnelStep, Insights, StuckSpot};
 
 use super::{Db, Error};
 
+mod refresh;
 mod sessions;
 
-pub use sessions::{refresh, refresh_some, rollup_gap, stale_apps};
+pub use refresh::{refresh, refresh_some, stale_apps};
+pub use sessions::rollup_gap;
 use sessions::{session_counts, SessionCounts, ALL_SEGMENTS};
 
 const DAY_MS: i64 = 86_400_000;
