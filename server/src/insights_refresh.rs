@@ -53,6 +53,9 @@ impl Refresher {
 
     /// Runs the refresh until shutdown; the transaction in hand is finished first.
     pub fn spawn(&self, workers: &Workers) {
+        // A first pass soon after start: users may have been left marked (by a
+        // migration, another process, or a stop in the middle of a pass).
+        self.stored.notify_one();
         let me = self.clone();
         let stop = workers.stopping();
         workers.spawn("insights refresh", async move { me.run(stop).await });
