@@ -464,8 +464,9 @@ bench_ingest() {
 }
 
 # The Insights figures over 1,000,000 demo events on a fresh SQLite database, by the
-# query function the endpoint calls: min, median, max of 7 runs; fails over a 250 ms
-# median (server/benches/insights.rs).
+# query function the endpoint calls, after the rollups' background refresh: min,
+# median, max of 7 runs over the full range, one guide and the last 7 days; fails over
+# a 250 ms median on the full range or the guide (server/benches/insights.rs).
 bench_insights() {
     stage "insights query benchmark (SQLite, 1,000,000 events)"
     cargo bench -p waymark-server --bench insights

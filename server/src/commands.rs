@@ -234,7 +234,7 @@ async fn fill_demo_data(db: &Db, config: &Config, args: &DemoDataArgs) -> Result
         let user = batch[0].user.as_str();
         let list: Vec<_> = batch.iter().map(|e| e.event.clone()).collect();
         let mut tx = db.begin_write().await.map_err(|e| e.to_string())?;
-        stored += db::events::insert(
+        let new = db::events::insert(
             tx.conn(),
             db.backend(),
             &args.app,
@@ -247,8 +247,20 @@ async fn fill_demo_data(db: &Db, config: &Config, args: &DemoDataArgs) -> Result
         )
         .await
         .map_err(|e| format!("cannot store the events: {e}"))?;
+        stored += new;
+        if new > 0 {
+            db::events::mark_changed(tx.conn(), &[(args.app.as_str(), user)])
+                .await
+                .map_err(|e| e.to_string())?;
+        }
         tx.commit().await.map_err(|e| e.to_string())?;
     }
+    // The Insights rollups now, so the first dashboard view need not build them.
+    let refreshing = std::time::Instant::now();
+    db::insights::refresh(db, &args.app, db::insights::rollup_gap())
+        .await
+        .map_err(|e| format!("cannot bring the insights rollups up to date: {e}"))?;
+    let refreshed = refreshing.elapsed();
     let first_day = crate::http::insights::format_day(tomorrow / DAY - i64::from(args.days));
     let last_day = crate::http::insights::format_day(tomorrow / DAY - 1);
     println!(
@@ -272,6 +284,10 @@ async fn fill_demo_data(db: &Db, config: &Config, args: &DemoDataArgs) -> Result
         figures.abandoned,
         figures.runs_started,
         figures.runs_completed
+    );
+    println!(
+        "insights rollups up to date ({:.1} s)",
+        refreshed.as_secs_f64()
     );
     Ok(())
 }

@@ -80,12 +80,21 @@ pub struct InsightsConfig {
     /// What one L1 ticket costs, in the admin's currency: cost avoided is resolved
     /// help sessions times this.
     pub ticket_cost: f64,
+    /// How long the event writer must be quiet before the users it stored events
+    /// for have their help sessions recomputed in the background
+    /// (`crate::insights_refresh`), so a burst is done together.
+    pub refresh_delay_ms: u64,
+    /// How often the background refresh also looks on its own (for events another
+    /// server process stored).
+    pub refresh_poll_ms: u64,
 }
 
 impl Default for InsightsConfig {
     fn default() -> Self {
         InsightsConfig {
             ticket_cost: waymark::metrics::Config::default().ticket_cost,
+            refresh_delay_ms: 500,
+            refresh_poll_ms: 60_000,
         }
     }
 }

@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Notify};
 use waymark::events::AnalyticsEvent;
 
 use crate::db::{self, Db};
@@ -52,8 +52,9 @@ pub struct Ingest {
 
 impl Ingest {
     /// Starts the writer as a worker: it stops when shutdown begins, after writing
-    /// what is queued.
-    pub fn start(db: Db, metrics: Metrics, workers: &Workers) -> Ingest {
+    /// what is queued. `stored` is notified after each commit that stored new events
+    /// (the Insights rollups' refresh listens).
+    pub fn start(db: Db, metrics: Metrics, stored: Arc<Notify>, workers: &Workers) -> Ingest {
         let (jobs, queue) = mpsc::channel::<Job>(QUEUE);
         let stopping = workers.stopping();
         workers.spawn("event writer", async move {
@@ -78,7 +79,7 @@ impl Ingest {
                         Err(_) => break,
                     }
                 }
-                write_group(&db, &metrics, group).await;
+                write_group(&db, &metrics, &stored, group).await;
             }
         });
         Ingest { jobs }
@@ -110,7 +111,7 @@ impl Ingest {
 }
 
 /// Writes every job of the group in one transaction and answers each.
-async fn write_group(db: &Db, metrics: &Metrics, group: Vec<Job>) {
+async fn write_group(db: &Db, metrics: &Metrics, stored: &Notify, group: Vec<Job>) {
     let received_at = crate::now_ms();
     let result: Result<Vec<u64>, db::Error> = async {
         let mut tx = db.begin_write().await?;
@@ -130,7 +131,17 @@ async fn write_group(db: &Db, metrics: &Metrics, group: Vec<Job>) {
             .await?;
             counts.push(inserted);
         }
+        let changed: Vec<(&str, &str)> = group
+            .iter()
+            .zip(&counts)
+            .filter(|(_, &inserted)| inserted > 0)
+            .map(|(job, _)| (job.app.as_str(), job.user.as_deref().unwrap_or("")))
+            .collect();
+        db::events::mark_changed(tx.conn(), &changed).await?;
         tx.commit().await?;
+        if !changed.is_empty() {
+            stored.notify_one();
+        }
         Ok(counts)
     }
     .await;

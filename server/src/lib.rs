@@ -18,6 +18,7 @@
 //!   `token create`, `demo-data` (played by [`demo_data`]); [`validate`] and
 //!   [`catalog`]: `waymark validate`;
 //! - [`ingest`]: the background writer that stores analytics events in batches;
+//!   [`insights_refresh`]: the worker that keeps the Insights rollups up to date;
 //! - [`tickets`], [`outbox`] and [`helpdesk`]: tickets posted by stuck users, kept in a
 //!   durable outbox and delivered by a worker to the configured help desk;
 //! - [`http`]: the axum router, one file per group of endpoints;
@@ -34,6 +35,7 @@ pub mod demo_data;
 pub mod helpdesk;
 pub mod http;
 pub mod ingest;
+pub mod insights_refresh;
 pub mod metrics;
 pub mod outbox;
 pub mod seed;

@@ -4,7 +4,8 @@
 //! decides the server's own origins), seed, release the lock, start the workers,
 //! serve. Shutdown order: stop accepting, let in-flight requests finish (within
 //! `shutdown_timeout_s`), then stop the workers (the event writer finishes what is
-//! queued; the ticket outbox worker will stop the same way), then close the pool.
+//! queued; the ticket outbox and the insights refresh finish the unit in hand),
+//! then close the pool.
 //! [`start`] is what the tests run in-process; [`run`] is the command.
 
 use std::io::IsTerminal;
@@ -22,6 +23,7 @@ use crate::config::{Config, LogFormat};
 use crate::db::Db;
 use crate::http::{self, origins, AppState};
 use crate::ingest::Ingest;
+use crate::insights_refresh::Refresher;
 use crate::metrics::Metrics;
 use crate::outbox::Outbox;
 use crate::seed::{self, AdminToken};
@@ -88,7 +90,9 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
 
     let workers = Workers::new();
     let metrics = Metrics::new();
-    let ingest = Ingest::start(db.clone(), metrics.clone(), &workers);
+    let refresher = Refresher::new(db.clone(), &config.insights);
+    refresher.spawn(&workers);
+    let ingest = Ingest::start(db.clone(), metrics.clone(), refresher.stored(), &workers);
     let connector = crate::helpdesk::connector(
         &config.helpdesk,
         crate::helpdesk::http_client(crate::helpdesk::REQUEST_TIMEOUT),

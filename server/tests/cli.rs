@@ -110,6 +110,35 @@ fn demo_data(db: &std::path::Path, seed: &str) -> Output {
         .expect("run the waymark binary")
 }
 
+/// Users marked for an Insights rollup refresh, and help sessions in the rollup of
+/// all events.
+fn rollups(db: &std::path::Path) -> (i64, i64) {
+    use sqlx::Row;
+    let url = format!("sqlite://{}", db.display());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let db = waymark_server::db::Db::connect(&url, 1).await.unwrap();
+        let mut conn = db.pool().acquire().await.unwrap();
+        let count = |sql: &'static str| sqlx::query(sql);
+        let marked: i64 = count("SELECT COUNT(*) AS n FROM insight_dirty")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap()
+            .get("n");
+        let sessions: i64 = count("SELECT COUNT(*) AS n FROM insight_sessions WHERE stream = '*'")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap()
+            .get("n");
+        drop(conn);
+        db.close().await;
+        (marked, sessions)
+    })
+}
+
 /// A number in the output after `before`.
 fn number_after(text: &str, before: &str) -> u64 {
     let rest = &text[text
@@ -169,6 +198,15 @@ fn demo_data_fills_the_demo_app_up_to_today_and_a_rerun_adds_nothing() {
             "some sessions are{outcome}\n{stdout}"
         );
     }
+
+    // The Insights rollups are up to date: the first dashboard view need not build them.
+    let (marked, sessions) = rollups(&db);
+    assert_eq!(marked, 0, "no user is left to recompute");
+    assert_eq!(
+        sessions,
+        number_after(&stdout, "help sessions ") as i64,
+        "{stdout}"
+    );
 
     // The same seed again: the same ids, all already stored.
     let again = demo_data(&db, "5");

@@ -134,6 +134,7 @@ pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<bool, Error> {
     for sql in [
         "DELETE FROM events WHERE app_id = $1",
         "DELETE FROM insight_sessions WHERE app_id = $1",
+        "DELETE FROM insight_guide_sessions WHERE app_id = $1",
         "DELETE FROM insight_reach WHERE app_id = $1",
         "DELETE FROM insight_dirty WHERE app_id = $1",
     ] {

@@ -72,7 +72,8 @@ pub struct Sender<'a> {
     pub segment: Option<&'a str>,
 }
 
-/// Stores the events; returns how many were new (the rest were duplicates).
+/// Stores the events; returns how many were new (the rest were duplicates). When
+/// some were, the caller marks the user with [`mark_changed`] before it commits.
 pub async fn insert(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -104,23 +105,32 @@ pub async fn insert(
                 .bind(segment)
                 .bind(first_arrival + i as i64);
         }
-        let new = query.execute(&mut *conn).await?.rows_affected();
-        inserted += new;
-        if new > 0 {
-            // The user's help sessions must be recomputed (db::insights). An update,
-            // not DO NOTHING: on PostgreSQL it waits for a recomputation holding the
-            // row, and so marks the user again after it.
-            sqlx::query(
-                "INSERT INTO insight_dirty (app_id, user_key) VALUES ($1, $2)
-                 ON CONFLICT (app_id, user_key) DO UPDATE SET user_key = excluded.user_key",
-            )
-            .bind(app)
-            .bind(user.unwrap_or(""))
-            .execute(&mut *conn)
-            .await?;
-        }
+        inserted += query.execute(&mut *conn).await?.rows_affected();
     }
     Ok(inserted)
+}
+
+/// Marks users whose help sessions and funnel reach must be recomputed
+/// ([`crate::db::insights`]): every user [`insert`] stored new events for, in the
+/// same transaction, after the inserts. An update rather than DO NOTHING: on
+/// PostgreSQL it waits for a recomputation holding the mark, and so marks the user
+/// again after it. Marks are taken in byte order of (app, user), the order a
+/// recomputation locks them in, so the two never wait on each other in a cycle.
+pub async fn mark_changed(conn: &mut AnyConnection, users: &[(&str, &str)]) -> Result<(), Error> {
+    let mut users = users.to_vec();
+    users.sort_unstable();
+    users.dedup();
+    for (app, user) in users {
+        sqlx::query(
+            "INSERT INTO insight_dirty (app_id, user_key) VALUES ($1, $2)
+             ON CONFLICT (app_id, user_key) DO UPDATE SET user_key = excluded.user_key",
+        )
+        .bind(app)
+        .bind(user)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// How many events the app has stored.

@@ -10,16 +10,19 @@
 //! spot) leave the database.
 //!
 //! Walking every event for every request is too slow for millions of events, so the
-//! sessions are also kept in a rollup (`insight_sessions`, migration 0004): per user,
-//! for all their events and for each segment's, recomputed by [`refresh`] for the
-//! users the event writer marked since (`insight_dirty`). A request without a guide
-//! filter reads the rollup, except for users whose session stretch is cut by the
-//! requested time range: theirs are computed from their events in the range, so the
-//! answer is still exactly the core's on the events in scope. A guide filter changes
-//! where a user's silences are, so then sessions come from the events directly.
-//! Likewise `insight_reach` keeps which users were shown each guide step, so funnel
-//! counts without a time range are a count of rows rather than a distinct count over
-//! every step shown.
+//! sessions are also kept in rollups: per user, for all their events and for each
+//! segment's (`insight_sessions`, migration 0004), and the same per user and guide
+//! (`insight_guide_sessions`, migration 0005: a guide filter leaves only that guide's
+//! events, which moves the silences, so its sessions are not a subset of the
+//! user's). The event writer marks the users it stored events for (`insight_dirty`);
+//! the background refresh ([`crate::insights_refresh`], with [`refresh_some`])
+//! recomputes them soon after, and a request first recomputes whoever is still
+//! marked ([`refresh`]), so an answer never lags the stored events. A request reads
+//! the rollup, except for users whose session stretch is cut by the requested time
+//! range: theirs are computed from their events in the range, so the answer is still
+//! exactly the core's on the events in scope. Likewise `insight_reach` keeps which
+//! users were shown each guide step, so funnel counts without a time range are a
+//! count of rows rather than a distinct count over every step shown.
 //!
 //! The scope is the core's input: the app's events, optionally only those in a time
 //! range, of one guide, or of one segment. Events without a user count as one user
@@ -34,10 +37,12 @@ use waymark::metrics::{Config, Funnel, FunnelStep, Insights, StuckSpot};
 
 use super::{Db, Error};
 
+mod refresh;
 mod sessions;
 
-pub use sessions::refresh;
-use sessions::{rollup_gap, session_counts, SessionCounts, ALL_SEGMENTS};
+pub use refresh::{refresh, refresh_some, stale_apps};
+pub use sessions::rollup_gap;
+use sessions::{session_counts, SessionCounts, ALL_SEGMENTS};
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -162,9 +167,9 @@ async fn run_counts(db: &Db, filter: &Filter) -> Result<(usize, usize, Option<i6
 pub async fn insights(db: &Db, scope: &Scope, cfg: &Config) -> Result<Insights, Error> {
     let filter = Filter::of(scope);
     let gap = i64::try_from(cfg.session_gap_ms).unwrap_or(i64::MAX);
-    // Sessions come from the rollup unless a guide filter moves the silences;
-    // funnels unless a time range cuts the users' reach.
-    let rollup = scope.guide.is_none() && gap == rollup_gap();
+    // Sessions come from the rollups (kept for the default gap only); funnels
+    // unless a time range cuts the users' reach.
+    let rollup = gap == rollup_gap();
     let reach_rollup = scope.from_ms.is_none() && scope.until_ms.is_none();
     if rollup || reach_rollup {
         refresh(db, &scope.app, rollup_gap()).await?;

@@ -8,6 +8,7 @@
 
 use reqwest::Method;
 use serde_json::{json, Value};
+use sqlx::Row;
 use waymark::events::{AnalyticsEvent, EventKind};
 use waymark::metrics::{insights, Config, Insights, UserEvent};
 
@@ -19,12 +20,15 @@ on_both_databases!(
     insights_need_an_agent_token_and_name_the_bad_parameter,
     insights_come_as_csv_with_the_same_figures,
     segments_are_checked_at_ingest_and_listed_sorted,
+    figures_are_exact_once_the_background_refresh_has_run,
+    figures_are_exact_right_after_ingest_before_the_background_refresh,
 );
 
 const DAY: u64 = 86_400_000;
 /// 2025-11-08, a Saturday; the demo data covers the ten days before.
 const END: u64 = 20_400 * DAY;
 const TICKET_COST: f64 = 31.5;
+const HOUR_MS: u64 = 3_600_000;
 
 /// An event as posted, with the batch's user and segment.
 #[derive(Clone)]
@@ -264,12 +268,12 @@ fn edge_cases() -> Vec<(
     ]
 }
 
-/// Posts the demo runs (segments by user) and the edge cases; returns what was
-/// posted, in order.
-async fn fill(server: &TestServer) -> Vec<Posted> {
+type Batch = (Option<String>, Option<String>, Vec<AnalyticsEvent>);
+
+/// The demo runs (segments by user) and the edge cases, as batches in posting order.
+fn batches() -> Vec<Batch> {
     let generated = waymark_server::demo_data::generate(&demo_guides(), 40, 10, END, 11);
-    let mut posted = Vec::new();
-    let mut batches: Vec<(Option<String>, Option<String>, Vec<AnalyticsEvent>)> = Vec::new();
+    let mut batches: Vec<Batch> = Vec::new();
     for (n, user_events) in generated.chunk_by(|a, b| a.user == b.user).enumerate() {
         let segment = ["finance", "sales", "ops team"]
             .get(n % 4)
@@ -280,7 +284,13 @@ async fn fill(server: &TestServer) -> Vec<Posted> {
     for (user, segment, events) in edge_cases() {
         batches.push((user.map(str::to_owned), segment.map(str::to_owned), events));
     }
-    for (user, segment, events) in batches {
+    batches
+}
+
+/// Posts the demo runs and the edge cases; returns what was posted, in order.
+async fn fill(server: &TestServer) -> Vec<Posted> {
+    let mut posted = Vec::new();
+    for (user, segment, events) in batches() {
         post(server, user.as_deref(), segment.as_deref(), &events).await;
         posted.extend(events.into_iter().map(|event| Posted {
             user: user.clone(),
@@ -330,29 +340,18 @@ async fn start(backend: Backend) -> TestServer {
 }
 
 async fn insights_are_the_core_s_figures_on_the_same_events_for_every_filter(backend: Backend) {
-    let server = start(backend).await;
+    // The background refresh is left out, so each request brings the rollups up to
+    // date itself (the tests below cover it having run).
+    let server = start_with(backend, |c| {
+        c.insights.ticket_cost = TICKET_COST;
+        c.insights.refresh_delay_ms = HOUR_MS;
+        c.insights.refresh_poll_ms = HOUR_MS;
+    })
+    .await;
     let mut posted = fill(&server).await;
+    assert!(marked_users(&server).await > 0, "nothing refreshed yet");
     let end_day = END / DAY;
-    // The midnight session's two days, one of them, the whole range, a guide, segments.
-    let cases: Vec<Case> = vec![
-        (None, None, None, None),
-        (Some(end_day - 3), Some(end_day - 2), None, None),
-        (Some(end_day - 2), Some(end_day - 2), None, None),
-        (Some(end_day - 3), Some(end_day - 3), None, None),
-        (None, Some(end_day - 5), None, None),
-        (Some(end_day - 12), Some(end_day + 1), None, None),
-        (None, None, Some("raise-requisition"), None),
-        (None, None, Some("review-approvals"), Some("sales")),
-        (None, None, None, Some("finance")),
-        (None, None, None, Some("ops team")),
-        (
-            Some(end_day - 6),
-            None,
-            Some("raise-requisition"),
-            Some("finance"),
-        ),
-        (None, None, Some("no-such-guide"), None),
-    ];
+    let cases = filters();
     compare(&server, &posted, &cases).await;
     let before = expected(&posted, None, None, None, None);
 
@@ -442,6 +441,44 @@ async fn insights_are_the_core_s_figures_on_the_same_events_for_every_filter(bac
 }
 
 type Case<'a> = (Option<u64>, Option<u64>, Option<&'a str>, Option<&'a str>);
+
+/// The midnight session's two days, one of them, the whole range, guides (with
+/// ranges that cut sessions too), segments.
+fn filters() -> Vec<Case<'static>> {
+    let end_day = END / DAY;
+    vec![
+        (None, None, None, None),
+        (Some(end_day - 3), Some(end_day - 2), None, None),
+        (Some(end_day - 2), Some(end_day - 2), None, None),
+        (Some(end_day - 3), Some(end_day - 3), None, None),
+        (None, Some(end_day - 5), None, None),
+        (Some(end_day - 12), Some(end_day + 1), None, None),
+        (None, None, Some("raise-requisition"), None),
+        (None, None, Some("review-approvals"), Some("sales")),
+        (None, None, None, Some("finance")),
+        (None, None, None, Some("ops team")),
+        (
+            Some(end_day - 6),
+            None,
+            Some("raise-requisition"),
+            Some("finance"),
+        ),
+        (None, None, Some("no-such-guide"), None),
+        (
+            Some(end_day - 3),
+            Some(end_day - 2),
+            Some("raise-requisition"),
+            None,
+        ),
+        (
+            Some(end_day - 2),
+            Some(end_day - 2),
+            Some("raise-requisition"),
+            Some("finance"),
+        ),
+        (None, None, Some("tip-cost-centre"), None),
+    ]
+}
 
 /// Asks for each case's figures and compares them with the core's.
 async fn compare(server: &TestServer, posted: &[Posted], cases: &[Case<'_>]) {
@@ -696,4 +733,124 @@ async fn segments_are_checked_at_ingest_and_listed_sorted(backend: Backend) {
     assert!(status == 400 || status == 422, "{answer}");
     assert!(error_of(&answer).contains("segment"), "{answer}");
     server.stop().await;
+}
+
+async fn post_all(server: &TestServer, batches: &[Batch]) {
+    for (user, segment, events) in batches {
+        post(server, user.as_deref(), segment.as_deref(), events).await;
+    }
+}
+
+/// Users whose rollups are still to be recomputed, read from the server's database.
+async fn marked_users(server: &TestServer) -> i64 {
+    let db = waymark_server::db::Db::connect(&server.database_url, 1)
+        .await
+        .unwrap();
+    let mut conn = db.pool().acquire().await.unwrap();
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM insight_dirty")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    drop(conn);
+    db.close().await;
+    n
+}
+
+/// Waits until the background refresh has recomputed every marked user.
+async fn refreshed(server: &TestServer) {
+    for _ in 0..300 {
+        if marked_users(server).await == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the background refresh left users marked for 30 s");
+}
+
+async fn figures_are_exact_once_the_background_refresh_has_run(backend: Backend) {
+    let server = start_with(backend, |c| {
+        c.insights.ticket_cost = TICKET_COST;
+        c.insights.refresh_delay_ms = 20;
+    })
+    .await;
+    let posted = fill(&server).await;
+    // No request has asked yet: only the worker can have done it.
+    refreshed(&server).await;
+    compare(&server, &posted, &filters()).await;
+    server.stop().await;
+}
+
+async fn figures_are_exact_right_after_ingest_before_the_background_refresh(backend: Backend) {
+    let server = start_with(backend, |c| {
+        c.insights.ticket_cost = TICKET_COST;
+        c.insights.refresh_delay_ms = HOUR_MS;
+        c.insights.refresh_poll_ms = HOUR_MS;
+    })
+    .await;
+    let posted = fill(&server).await;
+    assert!(marked_users(&server).await > 0);
+    compare(&server, &posted, &filters()[..1]).await;
+    assert_eq!(marked_users(&server).await, 0, "the request did it");
+    compare(&server, &posted, &filters()).await;
+    server.stop().await;
+}
+
+/// Two servers on one PostgreSQL: each stores half of the users' batches, both
+/// refresh in the background at once, and either answers with the core's figures on
+/// all the events, at any moment of the refresh.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_servers_on_one_postgresql_keep_the_figures_exact() {
+    let setup = |c: &mut waymark_server::config::Config| {
+        c.insights.ticket_cost = TICKET_COST;
+        c.insights.refresh_delay_ms = 0;
+    };
+    let a = start_with(Backend::Postgres, setup).await;
+    let db = a.database_url.clone();
+    let b = start_with(Backend::Postgres, move |c| {
+        setup(c);
+        c.database_url = db;
+    })
+    .await;
+    // A user's batches all go to one server, in order, so which of two same-id
+    // events is first is what was posted first.
+    let mut shares: [Vec<Batch>; 2] = [Vec::new(), Vec::new()];
+    let mut users = 0;
+    let mut last_user: Option<Option<String>> = None;
+    let mut posted = Vec::new();
+    for batch in batches() {
+        if last_user.as_ref() != Some(&batch.0) {
+            users += 1;
+            last_user = Some(batch.0.clone());
+        }
+        posted.extend(batch.2.iter().map(|event| Posted {
+            user: batch.0.clone(),
+            segment: batch.1.clone(),
+            event: event.clone(),
+        }));
+        shares[users % 2].push(batch);
+    }
+    let [to_a, to_b] = shares;
+    tokio::join!(post_all(&a, &to_a), post_all(&b, &to_b), async {
+        // Asked while both servers store and refresh: each answer must come (what
+        // it says depends on how far the posting got; the figures are checked after).
+        for _ in 0..5 {
+            let res = a
+                .admin(
+                    Method::GET,
+                    "/v1/apps/demo/insights?guide=raise-requisition",
+                )
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+        }
+    });
+    compare(&a, &posted, &filters()).await;
+    compare(&b, &posted, &filters()).await;
+    refreshed(&a).await;
+    compare(&b, &posted, &filters()).await;
+    a.stop().await;
+    b.stop().await;
 }

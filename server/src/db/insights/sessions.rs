@@ -1,6 +1,7 @@
 //! Help sessions in SQL: the core's session state machine as window functions and
-//! aggregates, and the rollup that keeps each user's sessions so a request need not
-//! walk every event (see the parent module for when each is used).
+//! aggregates, and reading them from the rollups that keep each user's sessions so
+//! a request need not walk every event (see the parent module for when each is
+//! used; [`super::refresh`] keeps the rollups).
 
 use std::collections::BTreeMap;
 
@@ -22,38 +23,39 @@ const STARTER: &str = "(kind IN ('launcher_opened', 'help_offered', 'ticket_file
 pub(super) const ALL_SEGMENTS: &str = "*";
 
 /// CTEs `w`, `c` and `sessions` finding the help sessions of the events in CTE
-/// `src` (columns `stream, u, at, arrival, event_id, kind, detail`), one row per
-/// session: `stream, u, chunk_first, chunk_last, started, outcome`.
+/// `src` (columns `keys` — [`BY_USER`] or [`BY_USER_AND_GUIDE`] — and `at, arrival,
+/// event_id, kind, detail`), one row per session: `keys, chunk_first, chunk_last,
+/// started, outcome`. The keys name one event stream: sessions never span two.
 ///
 /// Each user's events in order are cut into chunks: a chunk ends before a silence
 /// longer than the session gap (placeholder `gap`), and right after a ticket. A
 /// chunk holds a session when it holds a starter; the session runs from its first
 /// starter to the chunk's end, and its outcome comes from the events in that stretch
 /// — the core's state machine, as aggregates.
-fn session_ctes(gap: &str) -> String {
+pub(super) fn session_ctes(gap: &str, keys: &str) -> String {
     format!(
         "w AS (
-            SELECT stream, u, at, kind, detail,
+            SELECT {keys}, at, kind, detail,
                    ROW_NUMBER() OVER win AS rn,
                    CASE WHEN at - LAG(at) OVER win <= {gap}
                              AND LAG(kind) OVER win <> 'ticket_filed' THEN 0 ELSE 1 END AS brk
             FROM src
-            WINDOW win AS (PARTITION BY stream, u ORDER BY at, arrival, event_id)
+            WINDOW win AS (PARTITION BY {keys} ORDER BY at, arrival, event_id)
         ), c AS (
-            SELECT stream, u, at, kind, detail, rn,
-                   SUM(brk) OVER (PARTITION BY stream, u ORDER BY rn ROWS UNBOUNDED PRECEDING) AS chunk
+            SELECT {keys}, at, kind, detail, rn,
+                   SUM(brk) OVER (PARTITION BY {keys} ORDER BY rn ROWS UNBOUNDED PRECEDING) AS chunk
             FROM w
         ), s AS (
-            SELECT stream, u, MIN(at) AS chunk_first, MAX(at) AS chunk_last,
+            SELECT {keys}, MIN(at) AS chunk_first, MAX(at) AS chunk_last,
                    MIN(CASE WHEN {STARTER} THEN rn END) AS first_rn,
                    MIN(CASE WHEN {STARTER} THEN at END) AS started,
                    MAX(CASE WHEN kind = 'ticket_filed' THEN 1 ELSE 0 END) AS ticket,
                    COALESCE(MAX(CASE WHEN kind = 'run_completed' THEN rn END), 0) AS completed_rn,
                    COALESCE(MAX(CASE WHEN kind = 'solved_answered' AND detail = 'yes' THEN rn END), 0) AS yes_rn,
                    COALESCE(MAX(CASE WHEN kind = 'solved_answered' AND detail = 'no' THEN rn END), 0) AS no_rn
-            FROM c GROUP BY stream, u, chunk
+            FROM c GROUP BY {keys}, chunk
         ), sessions AS (
-            SELECT stream, u, chunk_first, chunk_last, started,
+            SELECT {keys}, chunk_first, chunk_last, started,
                    CASE WHEN ticket = 1 THEN 'ticketed'
                         WHEN completed_rn >= first_rn AND no_rn < first_rn THEN
                             CASE WHEN yes_rn >= first_rn THEN 'resolved_confirmed'
@@ -64,8 +66,16 @@ fn session_ctes(gap: &str) -> String {
     )
 }
 
+/// The stream keys of [`session_ctes`]: a user's events (all, or one segment's).
+pub(super) const BY_USER: &str = "stream, u";
+/// …or a user's events of one guide (all, or one segment's).
+pub(super) const BY_USER_AND_GUIDE: &str = "stream, guide, u";
+
 /// The columns `src` needs, from `events`.
-const SRC_COLUMNS: &str = "COALESCE(user_id, '') AS u, at, arrival, event_id, kind, detail";
+pub(super) const SRC_COLUMNS: &str =
+    "COALESCE(user_id, '') AS u, at, arrival, event_id, kind, detail";
+/// The same, from a CTE that selected them.
+pub(super) const EV_COLUMNS: &str = "u, at, arrival, event_id, kind, detail";
 
 /// Sessions per start day and outcome, and the users with a resolved one, from CTE
 /// `o` (`u, started, outcome`).
@@ -76,7 +86,7 @@ const OUTCOMES: &str = "
         WHERE outcome IN ('resolved_confirmed', 'resolved_potential')";
 
 /// Help sessions of the scope's events computed from the events themselves: used
-/// with a guide filter (which changes where the silences are), or another gap.
+/// with a gap the rollups are not kept for.
 async fn sessions_direct(
     conn: &mut AnyConnection,
     filter: &Filter,
@@ -88,14 +98,15 @@ async fn sessions_direct(
          o AS (SELECT u, started, outcome FROM sessions)
          {OUTCOMES}",
         filter = filter.sql,
-        ctes = session_ctes(&filter.next_placeholder()),
+        ctes = session_ctes(&filter.next_placeholder(), BY_USER),
     );
     filter.query(&sql).bind(gap).fetch_all(conn).await
 }
 
-/// Help sessions of the scope's events from the rollup: the stored sessions whose
-/// stretch lies inside the time range, and, for the few users with a stretch cut by
-/// either end of the range, sessions computed from their events in the range.
+/// Help sessions of the scope's events from the rollup (the guide's with a guide
+/// filter): the stored sessions whose stretch lies inside the time range, and, for
+/// the few users with a stretch cut by either end of the range, sessions computed
+/// from their events in the range.
 async fn sessions_rolled_up(
     conn: &mut AnyConnection,
     scope: &Scope,
@@ -104,30 +115,36 @@ async fn sessions_rolled_up(
 ) -> Result<Vec<sqlx::any::AnyRow>, Error> {
     let n = filter.binds.len();
     let stream = format!("${}", n + 1);
+    // Placeholders after the filter's: the stream, the guide when filtered by one,
+    // then the range and the gap.
+    let (table, guide, next) = match &scope.guide {
+        Some(_) => (
+            "insight_guide_sessions",
+            format!(" AND guide = ${}", n + 2),
+            n + 3,
+        ),
+        None => ("insight_sessions", String::new(), n + 2),
+    };
     if scope.from_ms.is_none() && scope.until_ms.is_none() {
         // No range, nothing cut: the rollup alone.
         let sql = format!(
             "WITH o AS (
-                SELECT user_key AS u, started, outcome FROM insight_sessions
-                WHERE app_id = $1 AND stream = {stream}
+                SELECT user_key AS u, started, outcome FROM {table}
+                WHERE app_id = $1 AND stream = {stream}{guide}
              )
              {OUTCOMES}"
         );
-        return filter
-            .query(&sql)
-            .bind(scope.segment.as_deref().unwrap_or(ALL_SEGMENTS))
-            .fetch_all(conn)
-            .await;
+        return rolled_up(filter, &sql, scope).fetch_all(conn).await;
     }
     let (from, until, gap_p) = (
-        format!("${}", n + 2),
-        format!("${}", n + 3),
-        format!("${}", n + 4),
+        format!("${next}"),
+        format!("${}", next + 1),
+        format!("${}", next + 2),
     );
     let sql = format!(
         "WITH rolled AS (
-            SELECT user_key, chunk_first, chunk_last, started, outcome FROM insight_sessions
-            WHERE app_id = $1 AND stream = {stream}
+            SELECT user_key, chunk_first, chunk_last, started, outcome FROM {table}
+            WHERE app_id = $1 AND stream = {stream}{guide}
          ), cut AS (
             SELECT DISTINCT user_key FROM rolled
             WHERE (chunk_first < {from} AND chunk_last >= {from})
@@ -149,11 +166,9 @@ async fn sessions_rolled_up(
          )
          {OUTCOMES}",
         filter = filter.sql,
-        ctes = session_ctes(&gap_p),
+        ctes = session_ctes(&gap_p, BY_USER),
     );
-    filter
-        .query(&sql)
-        .bind(scope.segment.as_deref().unwrap_or(ALL_SEGMENTS))
+    rolled_up(filter, &sql, scope)
         .bind(scope.from_ms.unwrap_or(i64::MIN))
         .bind(scope.until_ms.unwrap_or(i64::MAX))
         .bind(gap)
@@ -161,143 +176,23 @@ async fn sessions_rolled_up(
         .await
 }
 
-/// Users recomputed per statement when the rollup is brought up to date.
-const REFRESH_USERS: usize = 400;
-
-/// Brings the app's session rollup up to date: recomputes the sessions of every
-/// user whose events changed since, for all their events and for each segment's.
-/// Users are done a few hundred per transaction, so event ingest is never held up
-/// for long; on PostgreSQL their marks are locked, so two servers never do one user
-/// at once.
-pub async fn refresh(db: &Db, app: &str, gap: i64) -> Result<(), Error> {
-    let mut conn = db.pool().acquire().await?;
-    let dirty: Vec<String> = sqlx::query("SELECT user_key FROM insight_dirty WHERE app_id = $1")
-        .bind(app)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|row| row.try_get("user_key"))
-        .collect::<Result<_, Error>>()?;
-    drop(conn);
-    for users in dirty.chunks(REFRESH_USERS) {
-        refresh_users(db, app, gap, users).await?;
-    }
-    Ok(())
-}
-
-async fn refresh_users(db: &Db, app: &str, gap: i64, users: &[String]) -> Result<(), Error> {
-    let mut tx = db.begin_write().await?;
-    let list = (2..users.len() + 2)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
-        "SELECT user_key FROM insight_dirty WHERE app_id = $1 AND user_key IN ({list}){}",
-        db.for_update()
-    );
-    let mut q = sqlx::query(&sql).bind(app);
-    for user in users {
-        q = q.bind(user.as_str());
-    }
-    // Only those still marked: another server may have done some meanwhile. The
-    // marks stay locked (or SQLite's one writer is us) until the commit, so a batch
-    // stored meanwhile marks its user again after it.
-    let group: Vec<String> = q
-        .fetch_all(tx.conn())
-        .await?
-        .iter()
-        .map(|row| row.try_get("user_key"))
-        .collect::<Result<_, Error>>()?;
-    if group.is_empty() {
-        return tx.commit().await;
-    }
-    let keys = |first: usize| {
-        (first..first + group.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let bind_users = |sql, gap| with_users(sql, app, gap, &group);
-    let delete = format!(
-        "DELETE FROM insight_sessions WHERE app_id = $1 AND user_key IN ({})",
-        keys(2)
-    );
-    bind_users(&delete, None).execute(tx.conn()).await?;
-    // The group's events; '' stands for events without a user.
-    let users_in = |first: usize| {
-        if group.iter().any(String::is_empty) {
-            format!("(user_id IN ({}) OR user_id IS NULL)", keys(first))
-        } else {
-            format!("user_id IN ({})", keys(first))
-        }
-    };
-    // $1 the app, $2 the gap, then the users.
-    let users = users_in(3);
-    let insert = format!(
-        "WITH src AS (
-            SELECT '{ALL_SEGMENTS}' AS stream, {SRC_COLUMNS} FROM events
-            WHERE app_id = $1 AND {users}
-            UNION ALL
-            SELECT segment AS stream, {SRC_COLUMNS} FROM events
-            WHERE app_id = $1 AND {users} AND segment IS NOT NULL
-         ),
-         {ctes}
-         INSERT INTO insight_sessions
-             (app_id, stream, user_key, chunk_first, chunk_last, started, outcome)
-         SELECT $1, stream, u, chunk_first, chunk_last, started, outcome FROM sessions",
-        ctes = session_ctes("$2"),
-    );
-    bind_users(&insert, Some(gap)).execute(tx.conn()).await?;
-    let delete = format!(
-        "DELETE FROM insight_reach WHERE app_id = $1 AND user_key IN ({})",
-        keys(2)
-    );
-    bind_users(&delete, None).execute(tx.conn()).await?;
-    let users = users_in(2);
-    let reach = format!(
-        "INSERT INTO insight_reach (app_id, stream, guide, step_index, user_key, last_named)
-         SELECT $1, stream, guide, step_index, u, MAX(CASE WHEN step IS NOT NULL THEN at END)
-         FROM (
-            SELECT '{ALL_SEGMENTS}' AS stream, COALESCE(user_id, '') AS u, guide, step_index, step, at
-            FROM events
-            WHERE app_id = $1 AND {users} AND kind = 'step_shown' AND step_index IS NOT NULL
-            UNION ALL
-            SELECT segment AS stream, COALESCE(user_id, '') AS u, guide, step_index, step, at
-            FROM events
-            WHERE app_id = $1 AND {users} AND kind = 'step_shown' AND step_index IS NOT NULL
-              AND segment IS NOT NULL
-         ) shown
-         GROUP BY stream, guide, step_index, u"
-    );
-    bind_users(&reach, None).execute(tx.conn()).await?;
-    let unmark = format!(
-        "DELETE FROM insight_dirty WHERE app_id = $1 AND user_key IN ({})",
-        keys(2)
-    );
-    bind_users(&unmark, None).execute(tx.conn()).await?;
-    tx.commit().await
-}
-
-/// `sql` with the app, the gap when given, and the users bound in that order.
-fn with_users<'q>(
+/// `sql` with the filter's values, then the stream and the guide when filtered by one.
+fn rolled_up<'q>(
+    filter: &'q Filter,
     sql: &'q str,
-    app: &str,
-    gap: Option<i64>,
-    users: &[String],
+    scope: &Scope,
 ) -> Query<'q, Any, AnyArguments<'q>> {
-    let mut q = sqlx::query(sql).bind(app.to_owned());
-    if let Some(gap) = gap {
-        q = q.bind(gap);
+    let stream = scope.segment.as_deref().unwrap_or(ALL_SEGMENTS);
+    let mut query = filter.query(sql).bind(stream.to_owned());
+    if let Some(guide) = &scope.guide {
+        query = query.bind(guide.clone());
     }
-    for user in users {
-        q = q.bind(user.clone());
-    }
-    q
+    query
 }
 
 /// The session gap the rollup is kept for: the core's default (the server does not
 /// configure another).
-pub(super) fn rollup_gap() -> i64 {
+pub fn rollup_gap() -> i64 {
     i64::try_from(Config::default().session_gap_ms).unwrap_or(i64::MAX)
 }
 
