@@ -218,7 +218,6 @@ pub fn insights(events: &[UserEvent], cfg: &Config) -> Insights {
         count(Outcome::ResolvedPotential),
     );
     let (ticketed, abandoned) = (count(Outcome::Ticketed), count(Outcome::Abandoned));
-    let resolved = confirmed + potential;
 
     let ordered = dedupe_and_order(events);
     let users_of = |pred: &dyn Fn(&HelpSession) -> bool| {
@@ -286,26 +285,78 @@ pub fn insights(events: &[UserEvent], cfg: &Config) -> Insights {
         }
     }
 
-    Insights {
-        help_sessions: sessions.len(),
-        resolved_confirmed: confirmed,
-        resolved_potential: potential,
-        ticketed,
-        abandoned,
-        deflection_rate: ratio(resolved, resolved + ticketed),
-        confirmed_deflection_rate: ratio(confirmed, confirmed + ticketed),
-        self_service_score: ratio(self_served, ticket_users.len()),
-        tickets_filed,
-        tickets_avoided: resolved,
-        cost_avoided: resolved as f64 * cfg.ticket_cost,
-        cost_avoided_confirmed: confirmed as f64 * cfg.ticket_cost,
-        runs_started: started.len(),
-        runs_completed,
-        completion_rate: ratio(runs_completed, started.len()),
-        median_time_to_complete_ms: median(&durations),
-        funnels: funnels(&ordered),
-        stuck: stuck_spots(&ordered),
-        by_day: by_day.into_values().collect(),
+    Insights::from_counts(
+        Counts {
+            resolved_confirmed: confirmed,
+            resolved_potential: potential,
+            ticketed,
+            abandoned,
+            self_served_users: self_served,
+            ticket_users: ticket_users.len(),
+            tickets_filed,
+            runs_started: started.len(),
+            runs_completed,
+            median_time_to_complete_ms: median(&durations),
+        },
+        funnels(&ordered),
+        stuck_spots(&ordered),
+        by_day.into_values().collect(),
+        cfg,
+    )
+}
+
+/// What the figures of [`Insights`] are derived from: counted here from events, or by
+/// the server's SQL from its tables.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub resolved_confirmed: usize,
+    pub resolved_potential: usize,
+    pub ticketed: usize,
+    pub abandoned: usize,
+    /// Distinct users with a resolved help session.
+    pub self_served_users: usize,
+    /// Distinct users who filed a ticket.
+    pub ticket_users: usize,
+    pub tickets_filed: usize,
+    pub runs_started: usize,
+    pub runs_completed: usize,
+    pub median_time_to_complete_ms: Option<Millis>,
+}
+
+impl Insights {
+    /// The figures from their counts: the one place rates and costs are defined.
+    pub fn from_counts(
+        c: Counts,
+        funnels: Vec<Funnel>,
+        stuck: Vec<StuckSpot>,
+        by_day: Vec<DayOutcomes>,
+        cfg: &Config,
+    ) -> Insights {
+        let resolved = c.resolved_confirmed + c.resolved_potential;
+        Insights {
+            help_sessions: resolved + c.ticketed + c.abandoned,
+            resolved_confirmed: c.resolved_confirmed,
+            resolved_potential: c.resolved_potential,
+            ticketed: c.ticketed,
+            abandoned: c.abandoned,
+            deflection_rate: ratio(resolved, resolved + c.ticketed),
+            confirmed_deflection_rate: ratio(
+                c.resolved_confirmed,
+                c.resolved_confirmed + c.ticketed,
+            ),
+            self_service_score: ratio(c.self_served_users, c.ticket_users),
+            tickets_filed: c.tickets_filed,
+            tickets_avoided: resolved,
+            cost_avoided: resolved as f64 * cfg.ticket_cost,
+            cost_avoided_confirmed: c.resolved_confirmed as f64 * cfg.ticket_cost,
+            runs_started: c.runs_started,
+            runs_completed: c.runs_completed,
+            completion_rate: ratio(c.runs_completed, c.runs_started),
+            median_time_to_complete_ms: c.median_time_to_complete_ms,
+            funnels,
+            stuck,
+            by_day,
+        }
     }
 }
 

@@ -33,7 +33,7 @@ use std::collections::BTreeMap;
 use sqlx::any::{Any, AnyArguments};
 use sqlx::query::Query;
 use sqlx::Row;
-use waymark::metrics::{Config, Funnel, FunnelStep, Insights, StuckSpot};
+use waymark::metrics::{Config, Counts, Funnel, FunnelStep, Insights, StuckSpot};
 
 use super::{Db, Error};
 
@@ -195,28 +195,24 @@ pub async fn insights(db: &Db, scope: &Scope, cfg: &Config) -> Result<Insights, 
         self_served_users,
         by_day,
     } = sessions;
-    let resolved = confirmed + potential;
-    Ok(Insights {
-        help_sessions: resolved + ticketed + abandoned,
-        resolved_confirmed: confirmed,
-        resolved_potential: potential,
-        ticketed,
-        abandoned,
-        deflection_rate: ratio(resolved, resolved + ticketed),
-        confirmed_deflection_rate: ratio(confirmed, confirmed + ticketed),
-        self_service_score: ratio(self_served_users, ticket_users),
-        tickets_filed,
-        tickets_avoided: resolved,
-        cost_avoided: resolved as f64 * cfg.ticket_cost,
-        cost_avoided_confirmed: confirmed as f64 * cfg.ticket_cost,
-        runs_started,
-        runs_completed,
-        completion_rate: ratio(runs_completed, runs_started),
-        median_time_to_complete_ms: median.map(|m| m.max(0) as u64),
+    Ok(Insights::from_counts(
+        Counts {
+            resolved_confirmed: confirmed,
+            resolved_potential: potential,
+            ticketed,
+            abandoned,
+            self_served_users,
+            ticket_users,
+            tickets_filed,
+            runs_started,
+            runs_completed,
+            median_time_to_complete_ms: median.map(|m| m.max(0) as u64),
+        },
         funnels,
         stuck,
         by_day,
-    })
+        cfg,
+    ))
 }
 
 /// Per guide: distinct users shown each step (steps never shown count 0), the step's
