@@ -568,6 +568,7 @@ impl Shell {
         let ticket = Waiting {
             key: w.key.clone(),
             body: ticket_body(&edited, w, &self.cfg.user),
+            reported: false,
         };
         self.help.set_error(None);
         self.help.set_sending(true);
@@ -585,8 +586,18 @@ impl Shell {
             .as_ref()
             .is_some_and(|w| w.key == key)
             && self.help.view == View::Form;
+        // "Ticket filed" goes out once per ticket, when the server has it or it is
+        // saved to be sent later, whichever page that happens on; without storage,
+        // from the page the user sent it from.
+        let unreported = match self.tickets.waiting().iter().find(|w| w.key == key) {
+            Some(w) => !w.reported,
+            None => current,
+        };
         match answer {
             Answer::Accepted(state) => {
+                if unreported {
+                    self.filed(&key, &state.id);
+                }
                 self.tickets.forget(&key);
                 if self.tickets.waiting().is_empty() {
                     self.tickets.retry_ms = tickets::first_retry_ms();
@@ -594,7 +605,6 @@ impl Shell {
                 if current {
                     self.help.set_sending(false);
                     self.help_state.writing = None;
-                    self.filed(&key, &state.id);
                     self.help_state.shown = Some((key.clone(), Some(state.id.clone())));
                     self.show_ticket_state(&state);
                     dom::focus_quiet(&self.help.focus_target());
@@ -614,10 +624,13 @@ impl Shell {
                 }
             }
             Answer::Unreachable => {
+                if unreported {
+                    self.filed(&key, &key);
+                    self.tickets.mark_reported(&key);
+                }
                 if current {
                     self.help.set_sending(false);
                     self.help_state.writing = None;
-                    self.filed(&key, &key);
                     self.help_state.shown = Some((key.clone(), None));
                     self.help
                         .show_status(self.words.ticket_queued_title, self.words.ticket_queued);

@@ -36,11 +36,13 @@ pub enum Answer {
     Unreachable,
 }
 
-/// A ticket waiting on this device: its key and its JSON body.
+/// A ticket waiting on this device: its key, its JSON body, and whether the
+/// analytics event "ticket filed" has been sent for it (by this page or an earlier one).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Waiting {
     pub key: String,
     pub body: String,
+    pub reported: bool,
 }
 
 /// Retries of waiting tickets back off from 5 s to 5 min.
@@ -92,6 +94,10 @@ impl Tickets {
                 Some(Waiting {
                     key: dom::get_str(&w, "key")?,
                     body: dom::get_str(&w, "body")?,
+                    reported: Reflect::get(&w, &"reported".into())
+                        .ok()
+                        .and_then(|r| r.as_bool())
+                        .unwrap_or(false),
                 })
             })
             .collect()
@@ -110,6 +116,7 @@ impl Tickets {
             let o = js_sys::Object::new();
             let _ = Reflect::set(&o, &"key".into(), &JsValue::from_str(&w.key));
             let _ = Reflect::set(&o, &"body".into(), &JsValue::from_str(&w.body));
+            let _ = Reflect::set(&o, &"reported".into(), &JsValue::from_bool(w.reported));
             out.push(&o);
         }
         if let Some(text) = js_sys::JSON::stringify(&out)
@@ -133,6 +140,15 @@ impl Tickets {
     pub fn forget(&mut self, key: &str) {
         let mut list = self.waiting();
         list.retain(|w| w.key != key);
+        self.write(&list);
+    }
+
+    /// Notes that "ticket filed" has been sent for this ticket.
+    pub fn mark_reported(&self, key: &str) {
+        let mut list = self.waiting();
+        for w in list.iter_mut().filter(|w| w.key == key) {
+            w.reported = true;
+        }
         self.write(&list);
     }
 

@@ -278,3 +278,44 @@ test("Did this solve it? after a guide from the launcher: yes is recorded, no op
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("ticket filed is counted once, whether the ticket went at once or after a reload", async () => {
+  const segment = `once-${RUN}`;
+  const who = { ...user, segment };
+  const { page, context } = await openPage(browser, "/demo/lab/help.html");
+  await initInline(page, [costGuide], { app: "demo", user: who });
+  await waitForStep(page, "Type the cost centre");
+  const h = help(page);
+  const file = async (subject) => {
+    await page.locator("waymark-root .pop .stuck").click();
+    await h.contact.click();
+    await h.subject.fill(subject);
+    await h.send.click();
+    await h.done.waitFor();
+    await h.done.click();
+  };
+  // One ticket the server takes at once...
+  await file(`Counted once, direct (${RUN})`);
+  // ...and one saved while the server cannot be reached, sent by the next page.
+  await page.route("**/v1/apps/demo/tickets", (route) => route.abort("connectionrefused"));
+  await file(`Counted once, after a reload (${RUN})`);
+  await page.unroute("**/v1/apps/demo/tickets");
+  await page.reload();
+  await initInline(page, [costGuide], { app: "demo", user: who });
+  await page.waitForFunction(() => localStorage.getItem("waymark:demo:tickets") === null, undefined, { timeout: 15_000 });
+  // Leave the page so the last analytics batch goes out (sendBeacon on pagehide).
+  await page.goto("about:blank");
+  const filed = async () => {
+    const res = await fetch(`${BASE}/v1/apps/demo/insights?segment=${encodeURIComponent(segment)}`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    assert.equal(res.status, 200);
+    return (await res.json()).tickets_filed;
+  };
+  const deadline = Date.now() + 15_000;
+  while ((await filed()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 300));
+  await new Promise((r) => setTimeout(r, 1_000));
+  assert.equal(await filed(), 2, "two tickets, two ticket_filed events");
+  assert.equal((await inbox(`Counted once, after a reload (${RUN})`)).length, 1);
+  await context.close();
+});
