@@ -101,6 +101,24 @@ pub struct Attachment {
     pub include: bool,
 }
 
+/// How long the page waits before posting a saved ticket again, after `attempt`
+/// failed posts (1 or more): 5 s, doubling, at most 5 min. The key stays the same, so
+/// posting often never makes a second ticket; backing off spares a server that is down.
+pub fn resend_delay_ms(attempt: u32) -> Millis {
+    const FIRST: Millis = 5_000;
+    const LAST: Millis = 300_000;
+    FIRST
+        .saturating_mul(1 << attempt.saturating_sub(1).min(16))
+        .min(LAST)
+}
+
+/// How long the page waits before status check number `check` (0 first) of a ticket
+/// the server has taken: 1 s, doubling, at most 30 s; `None` after 12 checks, when the
+/// user has long had their answer that IT will receive it.
+pub fn status_check_delay_ms(check: u32) -> Option<Millis> {
+    (check < 12).then(|| (1_000 << check.min(5)).min(30_000))
+}
+
 /// At most this many of each list make it into a ticket, newest kept.
 pub const MAX_LISTED: usize = 10;
 const MAX_SUBJECT: usize = 120;
@@ -349,6 +367,28 @@ pub fn os(ua: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn saved_tickets_are_posted_again_after_5_s_doubling_to_5_min() {
+        let waits: Vec<Millis> = (1..=10).map(resend_delay_ms).collect();
+        assert_eq!(
+            waits,
+            [5_000, 10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000, 300_000, 300_000]
+        );
+        assert_eq!(resend_delay_ms(u32::MAX), 300_000, "no overflow");
+    }
+
+    #[test]
+    fn status_is_asked_12_times_from_1_s_doubling_to_30_s() {
+        let waits: Vec<Millis> = (0..20).map_while(status_check_delay_ms).collect();
+        assert_eq!(
+            waits,
+            [
+                1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000, 30_000, 30_000, 30_000,
+                30_000
+            ]
+        );
+    }
 
     const CHROME: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.8078.73 Safari/537.36";
 

@@ -18,7 +18,7 @@ use web_sys::{Element, HtmlElement};
 use crate::config::User;
 use crate::i18n::Words;
 use crate::shell::{post, Action, Msg, Shell};
-use crate::tickets::{self, Answer, TicketState, Waiting};
+use crate::tickets::{Answer, TicketState, Waiting};
 use crate::{a11y, dom, pagelog};
 
 /// What the panel shows.
@@ -420,8 +420,8 @@ pub struct Writing {
 #[derive(Default)]
 pub struct HelpState {
     pub writing: Option<Writing>,
-    /// The ticket whose status the panel shows, by key, with the server's id.
-    pub shown: Option<(String, Option<String>)>,
+    /// The ticket whose status the panel shows, by key.
+    pub shown: Option<String>,
     /// Tickets this page already reported as filed (analytics), by key.
     pub filed: Vec<String>,
     /// Where focus was before the panel took it.
@@ -600,12 +600,12 @@ impl Shell {
                 }
                 self.tickets.forget(&key);
                 if self.tickets.waiting().is_empty() {
-                    self.tickets.retry_ms = tickets::first_retry_ms();
+                    self.tickets.failures = 0;
                 }
                 if current {
                     self.help.set_sending(false);
                     self.help_state.writing = None;
-                    self.help_state.shown = Some((key.clone(), Some(state.id.clone())));
+                    self.help_state.shown = Some(key.clone());
                     self.show_ticket_state(&state);
                     dom::focus_quiet(&self.help.focus_target());
                 }
@@ -631,7 +631,7 @@ impl Shell {
                 if current {
                     self.help.set_sending(false);
                     self.help_state.writing = None;
-                    self.help_state.shown = Some((key.clone(), None));
+                    self.help_state.shown = Some(key.clone());
                     self.help
                         .show_status(self.words.ticket_queued_title, self.words.ticket_queued);
                     dom::focus_quiet(&self.help.focus_target());
@@ -653,12 +653,7 @@ impl Shell {
     }
 
     fn shows_ticket(&self, key: &str) -> bool {
-        self.help.view == View::Status
-            && self
-                .help_state
-                .shown
-                .as_ref()
-                .is_some_and(|(k, _)| k == key)
+        self.help.view == View::Status && self.help_state.shown.as_deref() == Some(key)
     }
 
     fn show_ticket_state(&mut self, state: &TicketState) {
@@ -674,8 +669,8 @@ impl Shell {
     }
 
     fn schedule_status(&mut self, key: String, id: String, check: u32) {
-        if let Some(ms) = tickets::status_delay_ms(check) {
-            dom::after(ms, move || post(Msg::CheckTicket(key, id, check)));
+        if let Some(ms) = waymark::ticket::status_check_delay_ms(check) {
+            dom::after(ms as f64, move || post(Msg::CheckTicket(key, id, check)));
         }
     }
 
@@ -685,7 +680,6 @@ impl Shell {
         if !self.shows_ticket(&key) {
             return;
         }
-        self.help_state.shown = Some((key.clone(), Some(state.id.clone())));
         self.show_ticket_state(&state);
         if state.status == "queued" {
             self.schedule_status(key, state.id, check + 1);
@@ -697,8 +691,8 @@ impl Shell {
         if self.tickets.retry_timer != 0 {
             return;
         }
-        let ms = self.tickets.retry_ms;
-        self.tickets.retry_ms = tickets::next_retry_ms(ms);
+        self.tickets.failures += 1;
+        let ms = waymark::ticket::resend_delay_ms(self.tickets.failures) as f64;
         self.tickets.retry_timer = dom::after(ms, || post(Msg::ResendTickets));
     }
 

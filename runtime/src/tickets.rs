@@ -45,16 +45,12 @@ pub struct Waiting {
     pub reported: bool,
 }
 
-/// Retries of waiting tickets back off from 5 s to 5 min.
-const FIRST_RETRY_MS: f64 = 5_000.0;
-const LAST_RETRY_MS: f64 = 300_000.0;
-/// Status checks after a 202, at most, spaced 1 s, 2 s, 4 s ... up to 30 s.
-const STATUS_CHECKS: u32 = 12;
-
 pub struct Tickets {
     url: String,
     storage_key: String,
-    pub retry_ms: f64,
+    /// Failed posts since the last success: how long the next retry waits
+    /// ([`waymark::ticket::resend_delay_ms`]).
+    pub failures: u32,
     pub retry_timer: i32,
     /// Keys being posted right now, so a retry does not post them twice at once.
     in_flight: Vec<String>,
@@ -66,7 +62,7 @@ impl Tickets {
         Tickets {
             url: format!("{server}/v1/apps/{app_part}/tickets"),
             storage_key: format!("waymark:{app}:tickets"),
-            retry_ms: FIRST_RETRY_MS,
+            failures: 0,
             retry_timer: 0,
             in_flight: Vec::new(),
         }
@@ -201,21 +197,6 @@ impl Tickets {
     }
 }
 
-/// The wait before status check number `check` (1 s, 2 s, 4 s ... 30 s), or `None`
-/// when it is time to stop asking.
-pub fn status_delay_ms(check: u32) -> Option<f64> {
-    (check < STATUS_CHECKS).then(|| (1000.0 * 2f64.powi(check.min(5) as i32)).min(30_000.0))
-}
-
-/// The next retry wait after `ms`.
-pub fn next_retry_ms(ms: f64) -> f64 {
-    (ms * 2.0).min(LAST_RETRY_MS)
-}
-
-pub fn first_retry_ms() -> f64 {
-    FIRST_RETRY_MS
-}
-
 fn state_of(v: &JsValue) -> Option<TicketState> {
     Some(TicketState {
         id: dom::get_str(v, "id")?,
@@ -256,32 +237,4 @@ fn read_answer(resp: Option<Response>, done: impl FnOnce(Answer) + 'static) {
         }
         done(Answer::Refused(why))
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn status_checks_back_off_to_thirty_seconds_then_stop() {
-        let delays: Vec<f64> = (0..20).map_while(status_delay_ms).collect();
-        assert_eq!(delays.len(), STATUS_CHECKS as usize);
-        assert_eq!(
-            &delays[..6],
-            &[1000.0, 2000.0, 4000.0, 8000.0, 16000.0, 30000.0]
-        );
-        assert!(delays.iter().all(|&d| d <= 30_000.0));
-    }
-
-    #[test]
-    fn retries_back_off_from_five_seconds_to_five_minutes() {
-        let mut ms = first_retry_ms();
-        let mut seen = vec![ms];
-        for _ in 0..10 {
-            ms = next_retry_ms(ms);
-            seen.push(ms);
-        }
-        assert_eq!(&seen[..4], &[5_000.0, 10_000.0, 20_000.0, 40_000.0]);
-        assert_eq!(*seen.last().unwrap(), LAST_RETRY_MS);
-    }
 }
