@@ -54,6 +54,11 @@ pub struct Tickets {
     pub retry_timer: i32,
     /// Keys being posted right now, so a retry does not post them twice at once.
     in_flight: Vec<String>,
+    /// The waiting tickets as last written, for when localStorage is missing, full or
+    /// forbidden: they are then retried for as long as the page lives.
+    memory: Vec<Waiting>,
+    /// Whether the last write reached localStorage (else `memory` is the truth).
+    durable: bool,
 }
 
 impl Tickets {
@@ -65,6 +70,8 @@ impl Tickets {
             failures: 0,
             retry_timer: 0,
             in_flight: Vec::new(),
+            memory: Vec::new(),
+            durable: true,
         }
     }
 
@@ -74,8 +81,10 @@ impl Tickets {
 
     /// The tickets waiting on this device, oldest first.
     pub fn waiting(&self) -> Vec<Waiting> {
-        let Some(text) = Tickets::storage().and_then(|s| s.get_item(&self.storage_key).ok()?)
-        else {
+        let Some(storage) = Tickets::storage().filter(|_| self.durable) else {
+            return self.memory.clone();
+        };
+        let Some(text) = storage.get_item(&self.storage_key).ok().flatten() else {
             return Vec::new();
         };
         let Ok(list) = js_sys::JSON::parse(&text) else {
@@ -99,12 +108,14 @@ impl Tickets {
             .collect()
     }
 
-    fn write(&self, list: &[Waiting]) {
+    fn write(&mut self, list: &[Waiting]) {
+        self.memory = list.to_vec();
         let Some(storage) = Tickets::storage() else {
+            self.durable = false;
             return;
         };
         if list.is_empty() {
-            let _ = storage.remove_item(&self.storage_key);
+            self.durable = storage.remove_item(&self.storage_key).is_ok();
             return;
         }
         let out = Array::new();
@@ -115,17 +126,15 @@ impl Tickets {
             let _ = Reflect::set(&o, &"reported".into(), &JsValue::from_bool(w.reported));
             out.push(&o);
         }
-        if let Some(text) = js_sys::JSON::stringify(&out)
+        // A full storage throws: the page then keeps the tickets in memory.
+        self.durable = js_sys::JSON::stringify(&out)
             .ok()
             .and_then(|s| s.as_string())
-        {
-            // A full storage throws; the ticket is still posted from memory.
-            let _ = storage.set_item(&self.storage_key, &text);
-        }
+            .is_some_and(|text| storage.set_item(&self.storage_key, &text).is_ok());
     }
 
     /// Keeps a ticket on the device (replacing one with the same key).
-    pub fn keep(&self, ticket: &Waiting) {
+    pub fn keep(&mut self, ticket: &Waiting) {
         let mut list = self.waiting();
         list.retain(|w| w.key != ticket.key);
         list.push(ticket.clone());
@@ -140,7 +149,7 @@ impl Tickets {
     }
 
     /// Notes that "ticket filed" has been sent for this ticket.
-    pub fn mark_reported(&self, key: &str) {
+    pub fn mark_reported(&mut self, key: &str) {
         let mut list = self.waiting();
         for w in list.iter_mut().filter(|w| w.key == key) {
             w.reported = true;

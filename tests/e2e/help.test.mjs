@@ -319,3 +319,29 @@ test("ticket filed is counted once, whether the ticket went at once or after a r
   assert.equal((await inbox(`Counted once, after a reload (${RUN})`)).length, 1);
   await context.close();
 });
+
+test("without localStorage a ticket that could not be posted is still retried while the page lives", async () => {
+  const { page, context } = await openPage(browser, null);
+  await page.addInitScript(() => {
+    Object.defineProperty(window, "localStorage", {
+      get() { throw new DOMException("storage is forbidden here", "SecurityError"); },
+    });
+  });
+  await page.goto(`${BASE}/demo/`);
+  await waitForStep(page, "Welcome to Purchasing");
+  const h = help(page);
+  await page.locator("waymark-root .pop .stuck").click();
+  await h.contact.click();
+  const subject = `Retried without storage (${RUN})`;
+  await h.subject.fill(subject);
+  await page.route("**/v1/apps/demo/tickets", (route) => route.abort("connectionrefused"));
+  await h.send.click();
+  await h.done.waitFor();
+  assert.equal(await h.title.textContent(), "Ticket saved");
+  await page.unroute("**/v1/apps/demo/tickets");
+  // The first retry comes 5 s after the failed post.
+  const deadline = Date.now() + 20_000;
+  while ((await inbox(subject)).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+  assert.equal((await inbox(subject)).length, 1);
+  await context.close();
+});
