@@ -27,15 +27,7 @@ async fn catalog_ids(server: &TestServer, app: &str) -> Vec<String> {
 
 async fn apps_are_created_with_checked_origins_updated_and_deleted(backend: Backend) {
     let server = start(backend).await;
-    let (status, body) = json(
-        server
-            .admin(Method::POST, "/v1/apps")
-            .json(&json!({"id": "hr", "name": "HR portal", "origins": ["https://HR.example.com", "https://hr.example.com:443/"]}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server.admin_json(Method::POST, "/v1/apps", Some(&json!({"id": "hr", "name": "HR portal", "origins": ["https://HR.example.com", "https://hr.example.com:443/"]}))).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(
         body["origins"],
@@ -61,18 +53,12 @@ async fn apps_are_created_with_checked_origins_updated_and_deleted(backend: Back
         (json!({"id": "hr"}), "taken"),
         (json!({"id": "x", "colour": 1}), "unknown field"),
     ] {
-        let (status, body) = json(
-            server
-                .admin(Method::POST, "/v1/apps")
-                .json(&app)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let (status, body) = server
+            .admin_json(Method::POST, "/v1/apps", Some(&app))
+            .await;
         assert!(status == 409 || status == 422, "{why}: {status} {body}");
     }
-    let (_, apps) = json(server.admin(Method::GET, "/v1/apps").send().await.unwrap()).await;
+    let (_, apps) = server.admin_json(Method::GET, "/v1/apps", None).await;
     let ids: Vec<&str> = apps
         .as_array()
         .unwrap()
@@ -82,15 +68,13 @@ async fn apps_are_created_with_checked_origins_updated_and_deleted(backend: Back
     assert_eq!(ids, ["demo", "hr"], "the refused apps were not created");
 
     assert!(catalog_ids(&server, "hr").await.is_empty());
-    let (status, body) = json(
-        server
-            .admin(Method::PUT, "/v1/apps/hr")
-            .json(&json!({"origins": ["http://localhost:3000"]}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(
+            Method::PUT,
+            "/v1/apps/hr",
+            Some(&json!({"origins": ["http://localhost:3000"]})),
+        )
+        .await;
     assert_eq!(status, 200);
     assert_eq!(
         (body["name"].as_str(), &body["origins"]),
@@ -106,11 +90,8 @@ async fn apps_are_created_with_checked_origins_updated_and_deleted(backend: Back
 
     assert_eq!(
         server
-            .admin(Method::DELETE, "/v1/apps/hr")
-            .send()
-            .await
-            .unwrap()
-            .status(),
+            .admin_status(Method::DELETE, "/v1/apps/hr", None)
+            .await,
         204
     );
     assert_eq!(
@@ -122,14 +103,7 @@ async fn apps_are_created_with_checked_origins_updated_and_deleted(backend: Back
             .status(),
         404
     );
-    let (status, _) = json(
-        server
-            .admin(Method::GET, "/v1/apps/hr")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = server.admin_json(Method::GET, "/v1/apps/hr", None).await;
     assert_eq!(status, 404);
     server.stop().await;
 }

@@ -106,14 +106,7 @@ async fn an_agent_may_author_guides_but_not_manage_apps_or_tokens(backend: Backe
 async fn a_revoked_token_stops_working_and_the_last_admin_cannot_be_revoked(backend: Backend) {
     let server = start(backend).await;
     let agent = server.token("agent").await;
-    let (_, tokens) = json(
-        server
-            .admin(Method::GET, "/v1/tokens")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, tokens) = server.admin_json(Method::GET, "/v1/tokens", None).await;
     let agent_id = tokens
         .as_array()
         .unwrap()
@@ -146,24 +139,14 @@ async fn a_revoked_token_stops_working_and_the_last_admin_cannot_be_revoked(back
         .as_str()
         .unwrap()
         .to_owned();
-    let (status, body) = json(
-        server
-            .admin(Method::DELETE, &format!("/v1/tokens/{admin_id}"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(Method::DELETE, &format!("/v1/tokens/{admin_id}"), None)
+        .await;
     assert_eq!(status, 409);
     assert!(error_of(&body).contains("last live admin"), "{body}");
-    let (status, _) = json(
-        server
-            .admin(Method::DELETE, "/v1/tokens/tok_nope")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = server
+        .admin_json(Method::DELETE, "/v1/tokens/tok_nope", None)
+        .await;
     assert_eq!(status, 404);
     server.stop().await;
 }
@@ -187,15 +170,13 @@ async fn token_lists_never_show_a_token_or_its_hash(backend: Backend) {
         !text.contains(&waymark_server::tokens::hash(&agent)),
         "{text}"
     );
-    let (status, body) = json(
-        server
-            .admin(Method::POST, "/v1/tokens")
-            .json(&json!({"name": "x", "role": "root"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(
+            Method::POST,
+            "/v1/tokens",
+            Some(&json!({"name": "x", "role": "root"})),
+        )
+        .await;
     assert_eq!(status, 422);
     assert_eq!(body["problems"][0]["path"], "role", "{body}");
     server.stop().await;

@@ -13,14 +13,9 @@ on_both_databases!(
 );
 
 async fn drafts(server: &TestServer) -> Vec<Value> {
-    let (status, body) = json(
-        server
-            .admin(Method::GET, "/v1/apps/demo/drafts")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(Method::GET, "/v1/apps/demo/drafts", None)
+        .await;
     assert_eq!(status, 200);
     body.as_array().unwrap().clone()
 }
@@ -50,15 +45,9 @@ async fn catalog_ids(server: &TestServer, app: &str) -> Vec<(String, u64)> {
 async fn a_draft_is_created_read_replaced_and_deleted(backend: Backend) {
     let server = start(backend).await;
     let guide = tour("expenses", "Claim expenses", 1);
-    let (status, body) = json(
-        server
-            .admin(Method::POST, "/v1/apps/demo/drafts")
-            .json(&guide)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(Method::POST, "/v1/apps/demo/drafts", Some(&guide))
+        .await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["id"], "expenses");
     assert_eq!(body["live_version"], Value::Null);
@@ -68,48 +57,29 @@ async fn a_draft_is_created_read_replaced_and_deleted(backend: Backend) {
         "{body}"
     );
 
-    let (status, body) = json(
-        server
-            .admin(Method::POST, "/v1/apps/demo/drafts")
-            .json(&guide)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(Method::POST, "/v1/apps/demo/drafts", Some(&guide))
+        .await;
     assert_eq!(status, 409, "creating twice: {body}");
 
     let changed = tour("expenses", "Claim your expenses", 1);
-    let (status, body) = json(
-        server
-            .admin(Method::PUT, "/v1/apps/demo/drafts/expenses")
-            .json(&changed)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(Method::PUT, "/v1/apps/demo/drafts/expenses", Some(&changed))
+        .await;
     assert_eq!(status, 200);
     assert_eq!(body["guide"]["title"], "Claim your expenses");
-    let (status, _) = json(
-        server
-            .admin(Method::PUT, "/v1/apps/demo/drafts/holidays")
-            .json(&tour("holidays", "Holidays", 1))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = server
+        .admin_json(
+            Method::PUT,
+            "/v1/apps/demo/drafts/holidays",
+            Some(&tour("holidays", "Holidays", 1)),
+        )
+        .await;
     assert_eq!(status, 201, "PUT creates a missing guide");
 
-    let (status, body) = json(
-        server
-            .admin(Method::GET, "/v1/apps/demo/drafts/expenses")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(Method::GET, "/v1/apps/demo/drafts/expenses", None)
+        .await;
     assert_eq!(status, 200);
     assert_eq!(body["guide"]["title"], "Claim your expenses");
     assert_eq!(
@@ -120,30 +90,17 @@ async fn a_draft_is_created_read_replaced_and_deleted(backend: Backend) {
 
     assert_eq!(
         server
-            .admin(Method::DELETE, "/v1/apps/demo/drafts/expenses")
-            .send()
-            .await
-            .unwrap()
-            .status(),
+            .admin_status(Method::DELETE, "/v1/apps/demo/drafts/expenses", None)
+            .await,
         204
     );
-    let (status, _) = json(
-        server
-            .admin(Method::GET, "/v1/apps/demo/drafts/expenses")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = server
+        .admin_json(Method::GET, "/v1/apps/demo/drafts/expenses", None)
+        .await;
     assert_eq!(status, 404);
-    let (status, _) = json(
-        server
-            .admin(Method::DELETE, "/v1/apps/demo/drafts/expenses")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = server
+        .admin_json(Method::DELETE, "/v1/apps/demo/drafts/expenses", None)
+        .await;
     assert_eq!(status, 404);
     server.stop().await;
 }
@@ -180,15 +137,13 @@ async fn publishing_makes_immutable_versions_and_roll_back_publishes_old_content
             .contains(&("orders".into(), 1)),
         "drafts are not live"
     );
-    let (_, body) = json(
-        server
-            .admin(Method::POST, "/v1/apps/demo/drafts/orders/publish")
-            .json(&json!({"note": "clearer title"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, body) = server
+        .admin_json(
+            Method::POST,
+            "/v1/apps/demo/drafts/orders/publish",
+            Some(&json!({"note": "clearer title"})),
+        )
+        .await;
     assert_eq!(
         body["version"], 2,
         "the draft said 1, but numbers only grow"
@@ -198,15 +153,13 @@ async fn publishing_makes_immutable_versions_and_roll_back_publishes_old_content
         .await
         .contains(&("orders".into(), 2)));
 
-    let (status, body) = json(
-        server
-            .admin(Method::POST, "/v1/apps/demo/drafts/orders/rollback")
-            .json(&json!({"version": 1}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(
+            Method::POST,
+            "/v1/apps/demo/drafts/orders/rollback",
+            Some(&json!({"version": 1})),
+        )
+        .await;
     assert_eq!(status, 201);
     assert_eq!(body["version"], 3);
     assert_eq!(body["guide"]["title"], "Orders v1");
@@ -222,14 +175,9 @@ async fn publishing_makes_immutable_versions_and_roll_back_publishes_old_content
         (Some("Orders v1"), Some(3))
     );
 
-    let (_, versions) = json(
-        server
-            .admin(Method::GET, "/v1/apps/demo/drafts/orders/versions")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, versions) = server
+        .admin_json(Method::GET, "/v1/apps/demo/drafts/orders/versions", None)
+        .await;
     let numbers: Vec<u64> = versions
         .as_array()
         .unwrap()
@@ -238,26 +186,16 @@ async fn publishing_makes_immutable_versions_and_roll_back_publishes_old_content
         .collect();
     assert_eq!(numbers, [3, 2, 1]);
     assert!(versions[0].get("guide").is_none(), "lists carry no bodies");
-    let (_, v2) = json(
-        server
-            .admin(Method::GET, "/v1/apps/demo/drafts/orders/versions/2")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, v2) = server
+        .admin_json(Method::GET, "/v1/apps/demo/drafts/orders/versions/2", None)
+        .await;
     assert_eq!(
         v2["guide"]["title"], "Orders v2",
         "version 2 is unchanged by the roll back"
     );
-    let (_, draft) = json(
-        server
-            .admin(Method::GET, "/v1/apps/demo/drafts/orders")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, draft) = server
+        .admin_json(Method::GET, "/v1/apps/demo/drafts/orders", None)
+        .await;
     assert_eq!(
         (
             draft["guide"]["title"].as_str(),
@@ -281,14 +219,13 @@ async fn a_checklist_naming_a_missing_guide_cannot_be_published_or_orphaned(back
         .unwrap();
     save(tour("unpublished", "Not yet", 1)).await.unwrap();
     let before = catalog_ids(&server, "demo").await;
-    let (status, body) = json(
-        server
-            .admin(Method::POST, "/v1/apps/demo/drafts/start-here/publish")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(
+            Method::POST,
+            "/v1/apps/demo/drafts/start-here/publish",
+            None,
+        )
+        .await;
     assert_eq!(status, 422, "{body}");
     assert!(
         body["problems"][0]["path"]
@@ -302,14 +239,13 @@ async fn a_checklist_naming_a_missing_guide_cannot_be_published_or_orphaned(back
         before,
         "nothing was published"
     );
-    let (_, versions) = json(
-        server
-            .admin(Method::GET, "/v1/apps/demo/drafts/start-here/versions")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, versions) = server
+        .admin_json(
+            Method::GET,
+            "/v1/apps/demo/drafts/start-here/versions",
+            None,
+        )
+        .await;
     assert_eq!(versions, json!([]), "no version was written");
 
     server
@@ -317,23 +253,17 @@ async fn a_checklist_naming_a_missing_guide_cannot_be_published_or_orphaned(back
         .send()
         .await
         .unwrap();
-    let (status, _) = json(
-        server
-            .admin(Method::POST, "/v1/apps/demo/drafts/start-here/publish")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = server
+        .admin_json(
+            Method::POST,
+            "/v1/apps/demo/drafts/start-here/publish",
+            None,
+        )
+        .await;
     assert_eq!(status, 201);
-    let (status, body) = json(
-        server
-            .admin(Method::DELETE, "/v1/apps/demo/drafts/welcome")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(Method::DELETE, "/v1/apps/demo/drafts/welcome", None)
+        .await;
     assert_eq!(status, 409, "{body}");
     assert!(error_of(&body).contains("start-here"), "{body}");
     assert!(catalog_ids(&server, "demo")

@@ -147,29 +147,18 @@ async fn an_import_with_any_problem_writes_nothing(backend: Backend) {
         {"id": "new-app", "guides": [{"id": "one", "draft": tour("one", "One", 1)}]},
         {"id": "demo", "guides": [{"id": "two", "versions": [{"version": 1, "guide": broken}]}]}
     ]});
-    let (status, body) = json(
-        server
-            .admin(Method::POST, "/v1/bundle")
-            .json(&bundle)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(Method::POST, "/v1/bundle", Some(&bundle))
+        .await;
     assert_eq!(status, 422, "{body}");
     let path = body["problems"][0]["path"].as_str().unwrap();
     assert!(
         path.starts_with("apps[1].guides[0].versions[0].guide.steps[0]"),
         "{body}"
     );
-    let (status, _) = json(
-        server
-            .admin(Method::GET, "/v1/apps/new-app")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = server
+        .admin_json(Method::GET, "/v1/apps/new-app", None)
+        .await;
     assert_eq!(status, 404, "the valid first app was not created either");
 
     // welcome version 1 exists with other content: versions never change.
@@ -177,35 +166,16 @@ async fn an_import_with_any_problem_writes_nothing(backend: Backend) {
         {"id": "fresh", "guides": [{"id": "x", "draft": tour("x", "X", 1)}]},
         {"id": "demo", "guides": [{"id": "welcome", "versions": [{"version": 1, "guide": tour("welcome", "Changed", 1)}]}]}
     ]});
-    let (status, body) = json(
-        server
-            .admin(Method::POST, "/v1/bundle")
-            .json(&conflicting)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(Method::POST, "/v1/bundle", Some(&conflicting))
+        .await;
     assert_eq!(status, 409, "{body}");
-    let (status, _) = json(
-        server
-            .admin(Method::GET, "/v1/apps/fresh")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = server.admin_json(Method::GET, "/v1/apps/fresh", None).await;
     assert_eq!(status, 404, "rolled back");
 
-    let (status, body) = json(
-        server
-            .admin(Method::POST, "/v1/bundle")
-            .json(&json!({"apps": []}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(Method::POST, "/v1/bundle", Some(&json!({"apps": []})))
+        .await;
     assert_eq!(status, 422);
     assert!(
         body["error"].as_str().unwrap().contains("waymark_bundle"),

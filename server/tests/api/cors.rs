@@ -157,12 +157,7 @@ async fn rate_limits_answer_429_with_retry_after_per_ip_and_per_app(backend: Bac
     assert!(error_of(&body).contains("retry in"), "{body}");
     // Authoring endpoints are not rate-limited this way.
     assert_eq!(
-        server
-            .admin(Method::GET, "/v1/apps")
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        server.admin_status(Method::GET, "/v1/apps", None).await,
         200
     );
     server.stop().await;

@@ -123,6 +123,30 @@ impl TestServer {
         self.request(method, path).bearer_auth(ADMIN_TOKEN)
     }
 
+    /// An admin request with an optional JSON body, sent: the answer's status.
+    pub async fn admin_status(&self, method: Method, path: &str, body: Option<&Value>) -> u16 {
+        self.admin_send(method, path, body).await.status().as_u16()
+    }
+
+    /// An admin request with an optional JSON body, sent: the answer's status and
+    /// JSON body (which it must have).
+    pub async fn admin_json(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (u16, Value) {
+        json(self.admin_send(method, path, body).await).await
+    }
+
+    async fn admin_send(&self, method: Method, path: &str, body: Option<&Value>) -> Response {
+        let mut req = self.admin(method, path);
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        req.send().await.unwrap()
+    }
+
     /// Posts an events batch as the runtime does.
     pub async fn post_events(&self, app: &str, body: &Value) -> Response {
         self.request(Method::POST, &format!("/v1/apps/{app}/events"))

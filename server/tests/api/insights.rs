@@ -588,14 +588,9 @@ async fn insights_need_an_agent_token_and_name_the_bad_parameter(backend: Backen
 async fn insights_come_as_csv_with_the_same_figures(backend: Backend) {
     let server = start(backend).await;
     fill(&server).await;
-    let (_, want) = json(
-        server
-            .admin(Method::GET, "/v1/apps/demo/insights?segment=finance")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, want) = server
+        .admin_json(Method::GET, "/v1/apps/demo/insights?segment=finance", None)
+        .await;
     for request in [
         server.admin(
             Method::GET,
@@ -699,14 +694,9 @@ async fn segments_are_checked_at_ingest_and_listed_sorted(backend: Backend) {
         post(&server, Some("u-1"), Some(segment), &[event(id)]).await;
     }
     post(&server, Some("u-1"), None, &[event("s.5")]).await;
-    let (status, body) = json(
-        server
-            .admin(Method::GET, "/v1/apps/demo/segments")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(Method::GET, "/v1/apps/demo/segments", None)
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body, json!(["finance", "ops team", "sales"]));
 

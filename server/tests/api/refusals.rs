@@ -12,14 +12,9 @@ on_both_databases!(
 );
 
 async fn draft_ids(server: &TestServer) -> Vec<String> {
-    let (_, body) = json(
-        server
-            .admin(Method::GET, "/v1/apps/demo/drafts")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, body) = server
+        .admin_json(Method::GET, "/v1/apps/demo/drafts", None)
+        .await;
     body.as_array()
         .unwrap()
         .iter()
@@ -34,15 +29,9 @@ async fn an_invalid_guide_is_refused_with_every_problem_by_path_and_nothing_is_s
     let mut guide = tour("broken", "Broken", 1);
     guide["steps"][0]["target"]["css"][0] = json!("");
     guide["stuck_after_s"] = json!(1);
-    let (status, body) = json(
-        server
-            .admin(Method::POST, "/v1/apps/demo/drafts")
-            .json(&guide)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(Method::POST, "/v1/apps/demo/drafts", Some(&guide))
+        .await;
     assert_eq!(status, 422, "{body}");
     let paths: Vec<&str> = body["problems"]
         .as_array()
@@ -58,15 +47,9 @@ async fn an_invalid_guide_is_refused_with_every_problem_by_path_and_nothing_is_s
 
     let mut typed_wrong = tour("broken", "Broken", 1);
     typed_wrong["steps"] = json!("not a list");
-    let (status, body) = json(
-        server
-            .admin(Method::POST, "/v1/apps/demo/drafts")
-            .json(&typed_wrong)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(Method::POST, "/v1/apps/demo/drafts", Some(&typed_wrong))
+        .await;
     assert_eq!(status, 422);
     assert_eq!(body["problems"][0]["path"], "steps", "{body}");
 
@@ -76,15 +59,9 @@ async fn an_invalid_guide_is_refused_with_every_problem_by_path_and_nothing_is_s
         "nothing of the refused guides was saved"
     );
 
-    let (status, body) = json(
-        server
-            .admin(Method::POST, "/v1/validate")
-            .json(&guide)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(Method::POST, "/v1/validate", Some(&guide))
+        .await;
     assert_eq!(status, 200);
     assert_eq!(body["valid"], false);
     assert!(body["problems"].as_array().unwrap().len() >= 2);
@@ -110,68 +87,54 @@ async fn bad_authoring_requests_get_the_right_4xx(backend: Backend) {
     let (status, body) = json(post(huge.to_string()).await.unwrap()).await;
     assert_eq!(status, 413, "{body}");
 
-    let (status, body) = json(
-        server
-            .admin(Method::PUT, "/v1/apps/demo/drafts/other-id")
-            .json(&tour("welcome", "W", 1))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(
+            Method::PUT,
+            "/v1/apps/demo/drafts/other-id",
+            Some(&tour("welcome", "W", 1)),
+        )
+        .await;
     assert_eq!(status, 422);
     assert_eq!(body["problems"][0]["path"], "id", "{body}");
 
-    let (status, body) = json(
-        server
-            .admin(Method::POST, "/v1/apps/nope/drafts")
-            .json(&tour("x", "X", 1))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(
+            Method::POST,
+            "/v1/apps/nope/drafts",
+            Some(&tour("x", "X", 1)),
+        )
+        .await;
     assert_eq!(status, 404);
     assert!(error_of(&body).contains("`nope`"));
 
-    let (status, body) = json(
-        server
-            .admin(Method::POST, "/v1/apps/demo/drafts/welcome/rollback")
-            .json(&json!({"version": "one"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = server
+        .admin_json(
+            Method::POST,
+            "/v1/apps/demo/drafts/welcome/rollback",
+            Some(&json!({"version": "one"})),
+        )
+        .await;
     assert_eq!(status, 422);
     assert_eq!(body["problems"][0]["path"], "version", "{body}");
-    let (status, _) = json(
-        server
-            .admin(Method::POST, "/v1/apps/demo/drafts/welcome/rollback")
-            .json(&json!({"version": 99}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = server
+        .admin_json(
+            Method::POST,
+            "/v1/apps/demo/drafts/welcome/rollback",
+            Some(&json!({"version": 99})),
+        )
+        .await;
     assert_eq!(status, 404);
-    let (status, _) = json(
-        server
-            .admin(Method::GET, "/v1/apps/demo/drafts/welcome/versions/first")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = server
+        .admin_json(
+            Method::GET,
+            "/v1/apps/demo/drafts/welcome/versions/first",
+            None,
+        )
+        .await;
     assert_eq!(status, 400);
-    let (status, _) = json(
-        server
-            .admin(Method::POST, "/v1/apps/demo/drafts/ghost/publish")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = server
+        .admin_json(Method::POST, "/v1/apps/demo/drafts/ghost/publish", None)
+        .await;
     assert_eq!(status, 404);
     server.stop().await;
 }

@@ -146,14 +146,9 @@ async fn a_ticket_is_answered_202_and_delivered_to_the_inbox(backend: Backend) {
         id.as_str(),
         "the inbox's reference is the local id"
     );
-    let (status, inbox) = json(
-        server
-            .admin(Method::GET, "/v1/apps/demo/inbox")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, inbox) = server
+        .admin_json(Method::GET, "/v1/apps/demo/inbox", None)
+        .await;
     assert_eq!(status, 200);
     assert_eq!(inbox[0]["id"], id.as_str());
     assert_eq!(inbox[0]["ticket"]["subject"], "Stuck at step 5");
@@ -168,14 +163,9 @@ async fn the_same_key_and_body_find_the_same_ticket_and_another_body_is_refused(
     let (status, other) = post(&server, Some("same-key"), &ticket("B")).await;
     assert_eq!(status, 422, "{other}");
     assert!(error_of(&other).contains("Idempotency-Key"), "{other}");
-    let (_, inbox) = json(
-        server
-            .admin(Method::GET, "/v1/apps/demo/inbox")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, inbox) = server
+        .admin_json(Method::GET, "/v1/apps/demo/inbox", None)
+        .await;
     assert_eq!(inbox.as_array().unwrap().len(), 1);
     server.stop().await;
 }
@@ -221,14 +211,9 @@ async fn bad_tickets_are_refused_with_a_reason_and_nothing_is_stored(backend: Ba
     )
     .await;
     assert_eq!(status, 404);
-    let (_, inbox) = json(
-        server
-            .admin(Method::GET, "/v1/apps/demo/inbox")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, inbox) = server
+        .admin_json(Method::GET, "/v1/apps/demo/inbox", None)
+        .await;
     assert_eq!(inbox, json!([]), "nothing half-written");
     server.stop().await;
 }
@@ -281,14 +266,9 @@ async fn a_refused_ticket_fails_visibly_and_an_admin_can_requeue_it(backend: Bac
     let (_, body) = post(&server, Some("refused-1"), &ticket("Refused")).await;
     let id = body["id"].as_str().unwrap().to_owned();
     wait_for(&server, &id, "failed").await;
-    let (_, failed) = json(
-        server
-            .admin(Method::GET, "/v1/apps/demo/inbox?status=failed")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, failed) = server
+        .admin_json(Method::GET, "/v1/apps/demo/inbox?status=failed", None)
+        .await;
     assert_eq!(failed[0]["id"], id.as_str());
     assert!(
         failed[0]["last_error"].as_str().unwrap().contains("422"),
