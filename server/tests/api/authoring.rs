@@ -115,22 +115,24 @@ async fn publishing_makes_immutable_versions_and_roll_back_publishes_old_content
             .send()
     };
     server
-        .admin(Method::POST, "/v1/apps/demo/drafts")
-        .json(&tour("orders", "Orders v1", 1))
-        .send()
-        .await
-        .unwrap();
+        .admin_status(
+            Method::POST,
+            "/v1/apps/demo/drafts",
+            Some(&tour("orders", "Orders v1", 1)),
+        )
+        .await;
     let (status, body) = json(publish("orders").await.unwrap()).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["version"], 1);
     assert_eq!(body["guide"]["version"], 1);
 
     server
-        .admin(Method::PUT, "/v1/apps/demo/drafts/orders")
-        .json(&tour("orders", "Orders v2", 1))
-        .send()
-        .await
-        .unwrap();
+        .admin_status(
+            Method::PUT,
+            "/v1/apps/demo/drafts/orders",
+            Some(&tour("orders", "Orders v2", 1)),
+        )
+        .await;
     assert!(
         catalog_ids(&server, "demo")
             .await
@@ -249,10 +251,12 @@ async fn a_checklist_naming_a_missing_guide_cannot_be_published_or_orphaned(back
     assert_eq!(versions, json!([]), "no version was written");
 
     server
-        .admin(Method::POST, "/v1/apps/demo/drafts/unpublished/publish")
-        .send()
-        .await
-        .unwrap();
+        .admin_status(
+            Method::POST,
+            "/v1/apps/demo/drafts/unpublished/publish",
+            None,
+        )
+        .await;
     let (status, _) = server
         .admin_json(
             Method::POST,

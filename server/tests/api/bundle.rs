@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::harness::{json, start, tour, Backend};
+use crate::harness::{start, tour, Backend};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -13,59 +13,44 @@ on_both_databases!(
 
 async fn an_exported_bundle_imports_into_another_server_with_the_same_guides(backend: Backend) {
     let source = start(backend).await;
-    source
-        .admin(Method::POST, "/v1/apps")
-        .json(&json!({"id": "hr", "origins": ["https://hr.example.com"]}))
-        .send()
-        .await
-        .unwrap();
-    source
-        .admin(Method::POST, "/v1/apps/hr/drafts")
-        .json(&tour("leave", "Request leave", 1))
-        .send()
-        .await
-        .unwrap();
-    source
-        .admin(Method::POST, "/v1/apps/hr/drafts/leave/publish")
-        .send()
-        .await
-        .unwrap();
-    source
-        .admin(Method::PUT, "/v1/apps/hr/drafts/leave")
-        .json(&tour("leave", "Request leave (new)", 1))
-        .send()
-        .await
-        .unwrap();
-    source
-        .admin(Method::POST, "/v1/apps/hr/drafts/leave/publish")
-        .send()
-        .await
-        .unwrap();
-    source
-        .admin(Method::PUT, "/v1/apps/hr/drafts/leave")
-        .json(&tour("leave", "Draft in progress", 1))
-        .send()
-        .await
-        .unwrap();
+    // An app with a guide published twice, then changed again in a draft.
+    let steps = [
+        (
+            Method::POST,
+            "/v1/apps",
+            Some(json!({"id": "hr", "origins": ["https://hr.example.com"]})),
+        ),
+        (
+            Method::POST,
+            "/v1/apps/hr/drafts",
+            Some(tour("leave", "Request leave", 1)),
+        ),
+        (Method::POST, "/v1/apps/hr/drafts/leave/publish", None),
+        (
+            Method::PUT,
+            "/v1/apps/hr/drafts/leave",
+            Some(tour("leave", "Request leave (new)", 1)),
+        ),
+        (Method::POST, "/v1/apps/hr/drafts/leave/publish", None),
+        (
+            Method::PUT,
+            "/v1/apps/hr/drafts/leave",
+            Some(tour("leave", "Draft in progress", 1)),
+        ),
+    ];
+    for (method, path, body) in steps {
+        let status = source
+            .admin_status(method.clone(), path, body.as_ref())
+            .await;
+        assert!((200..300).contains(&status), "{method} {path}: {status}");
+    }
 
-    let (status, bundle) = json(
-        source
-            .admin(Method::GET, "/v1/bundle")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, bundle) = source.admin_json(Method::GET, "/v1/bundle", None).await;
     assert_eq!(status, 200);
     assert_eq!(bundle["waymark_bundle"], 1);
-    let (_, only_hr) = json(
-        source
-            .admin(Method::GET, "/v1/bundle?app=hr")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, only_hr) = source
+        .admin_json(Method::GET, "/v1/bundle?app=hr", None)
+        .await;
     assert_eq!(only_hr["apps"].as_array().unwrap().len(), 1);
     let source_catalog = source
         .get("/v1/apps/hr/guides")
@@ -78,15 +63,9 @@ async fn an_exported_bundle_imports_into_another_server_with_the_same_guides(bac
     source.stop().await;
 
     let target = start(backend).await;
-    let (status, report) = json(
-        target
-            .admin(Method::POST, "/v1/bundle")
-            .json(&bundle)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, report) = target
+        .admin_json(Method::POST, "/v1/bundle", Some(&bundle))
+        .await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(
         report["apps_created"], 1,
@@ -106,34 +85,16 @@ async fn an_exported_bundle_imports_into_another_server_with_the_same_guides(bac
         .await
         .unwrap();
     assert_eq!(target_catalog, source_catalog);
-    let (_, draft) = json(
-        target
-            .admin(Method::GET, "/v1/apps/hr/drafts/leave")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, draft) = target
+        .admin_json(Method::GET, "/v1/apps/hr/drafts/leave", None)
+        .await;
     assert_eq!(draft["guide"]["title"], "Draft in progress");
-    let (_, app) = json(
-        target
-            .admin(Method::GET, "/v1/apps/hr")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, app) = target.admin_json(Method::GET, "/v1/apps/hr", None).await;
     assert_eq!(app["origins"], json!(["https://hr.example.com"]));
 
-    let (status, again) = json(
-        target
-            .admin(Method::POST, "/v1/bundle")
-            .json(&bundle)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, again) = target
+        .admin_json(Method::POST, "/v1/bundle", Some(&bundle))
+        .await;
     assert_eq!(status, 200, "importing twice is harmless");
     assert_eq!(again["versions_imported"], 0);
     target.stop().await;

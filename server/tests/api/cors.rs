@@ -86,11 +86,12 @@ async fn an_allowed_origin_gets_cors_headers_and_others_get_403(backend: Backend
 async fn a_preflight_is_answered_only_for_allowed_origins(backend: Backend) {
     let server = start(backend).await;
     server
-        .admin(Method::PUT, "/v1/apps/demo")
-        .json(&json!({"origins": ["https://purchasing.example.com"]}))
-        .send()
-        .await
-        .unwrap();
+        .admin_status(
+            Method::PUT,
+            "/v1/apps/demo",
+            Some(&json!({"origins": ["https://purchasing.example.com"]})),
+        )
+        .await;
     let preflight = |origin: &'static str| {
         server
             .request(Method::OPTIONS, "/v1/apps/demo/events")

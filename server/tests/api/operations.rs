@@ -131,11 +131,12 @@ async fn a_restart_keeps_everything_and_does_not_seed_twice(backend: Backend) {
         .post_events("demo", &json!({"events": [event("keep.1")]}))
         .await;
     server
-        .admin(Method::PUT, "/v1/apps/demo/drafts/welcome")
-        .json(&crate::harness::tour("welcome", "Edited", 1))
-        .send()
-        .await
-        .unwrap();
+        .admin_status(
+            Method::PUT,
+            "/v1/apps/demo/drafts/welcome",
+            Some(&crate::harness::tour("welcome", "Edited", 1)),
+        )
+        .await;
     let mut server = server;
     let database_url = server.database_url.clone();
     let dir = tempfile::tempdir().unwrap();
