@@ -9,12 +9,11 @@
 //! returned [`Effect`]s. A deadline is reported as [`Effect::WakeAt`]; the host answers
 //! with [`Input::Tick`] at or after that time.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::events::{AnalyticsEvent, EventKind, Trigger};
 use crate::guide::{Advance, Guide, Kind, OnMissing, Start, Target};
+use crate::map::SortedMap;
 use crate::progress::{Progress, RunStatus};
 pub use crate::stuck::StuckSignal;
 use crate::stuck::{StuckDetector, Thresholds};
@@ -283,7 +282,7 @@ pub struct Engine {
     guides: Vec<Guide>,
     patterns: Vec<Patterns>,
     ctx: Context,
-    progress: BTreeMap<String, Progress>,
+    progress: SortedMap<Progress>,
     url: Option<String>,
     run: Option<Run>,
     seq: u64,
@@ -302,7 +301,7 @@ impl Engine {
     /// An engine over already validated guides (see [`crate::validate`]).
     pub fn new(guides: Vec<Guide>, ctx: Context) -> Engine {
         let patterns = guides.iter().map(Patterns::of).collect();
-        let mut progress = BTreeMap::new();
+        let mut progress = SortedMap::new();
         for p in &ctx.progress {
             if guides
                 .iter()
@@ -937,15 +936,16 @@ impl Engine {
         let Some(run) = self.run.as_ref() else { return };
         let g = &self.guides[run.guide];
         let now = self.now;
-        let record = self
+        let mut record = self
             .progress
-            .entry(g.id.clone())
-            .or_insert_with(|| Progress::new(&g.id, g.version, now));
+            .remove(&g.id)
+            .unwrap_or_else(|| Progress::new(&g.id, g.version, now));
         record.step = run.step;
         record.status = status;
         record.run = run.id.clone();
         record.updated_at = now;
         self.out.push(Effect::Persist(record.clone()));
+        self.progress.insert(g.id.clone(), record);
     }
 
     /// An event about the running tour (and its current step).

@@ -29,6 +29,7 @@ pub mod engine;
 pub mod events;
 pub mod geometry;
 pub mod guide;
+pub mod map;
 pub mod markup;
 pub mod metrics;
 pub mod picker;

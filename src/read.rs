@@ -12,13 +12,12 @@
 //! What it must not do: check the rules of a guide (that is
 //! [`crate::validate::validate_guide`]'s job) or know where the value came from.
 
-use std::collections::BTreeMap;
-
 use crate::geometry::Placement;
 use crate::guide::{
     Advance, AudienceRule, ChecklistItem, Frequency, Guide, Kind, LocaleStrings, Match, OnMissing,
     Priority, Start, Step, Target, Text, Tip, TipTrigger, DEFAULT_WAIT_MS,
 };
+use crate::map::SortedMap;
 use crate::validate::Problem;
 
 /// A parsed JSON value, as the host has it (the runtime: a `JsValue`).
@@ -401,15 +400,15 @@ fn map<J: Json, T>(
     path: &str,
     key: &str,
     read: fn(&J, &str) -> Read<T>,
-) -> Read<BTreeMap<String, T>> {
+) -> Read<SortedMap<T>> {
     let Some(field) = v.get(key) else {
-        return Ok(BTreeMap::new());
+        return Ok(SortedMap::new());
     };
     let path = at(path, key);
     let entries = field
         .entries()
         .ok_or_else(|| wrong(&path, "must be an object"))?;
-    let mut out = BTreeMap::new();
+    let mut out = SortedMap::new();
     for (name, value) in entries {
         let value = read(&value, &at(&path, &name))?;
         out.insert(name, value);

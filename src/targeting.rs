@@ -11,9 +11,8 @@
 //!
 //! The query string and fragment are ignored; a trailing slash is not significant.
 
-use std::collections::BTreeMap;
-
 use crate::guide::{AudienceRule, Frequency};
+use crate::map::SortedMap;
 use crate::progress::{Progress, RunStatus};
 
 /// A parsed URL pattern.
@@ -32,7 +31,7 @@ enum Segment {
 }
 
 /// Named segments captured by a match (`:id` → `42`).
-pub type Params = BTreeMap<String, String>;
+pub type Params = SortedMap<String>;
 
 impl UrlPattern {
     /// Parses a pattern, saying what is wrong when it cannot be used.
@@ -178,7 +177,7 @@ fn glob(pattern: &str, text: &str) -> bool {
 }
 
 /// Attributes of the current user (`role`, `department`, `locale`, `literacy`, ...).
-pub type UserAttributes = BTreeMap<String, String>;
+pub type UserAttributes = SortedMap<String>;
 
 /// Whether every rule holds for this user.
 pub fn audience_matches(rules: &[AudienceRule], user: &UserAttributes) -> bool {
