@@ -41,6 +41,7 @@ pub mod schema;
 pub mod selector;
 pub mod stuck;
 pub mod targeting;
+pub mod text;
 pub mod ticket;
 pub mod validate;
 
