@@ -18,6 +18,7 @@ use crate::progress::{Progress, RunStatus};
 pub use crate::stuck::StuckSignal;
 use crate::stuck::{StuckDetector, Thresholds};
 use crate::targeting::{audience_matches, frequency_allows, UrlPattern, UserAttributes};
+use crate::text::push_int;
 use crate::ticket::{Action, TicketFacts};
 use crate::Millis;
 
@@ -528,7 +529,7 @@ impl Engine {
     fn start_by_id(&mut self, id: &str, trigger: Trigger) {
         let Some(i) = self.guides.iter().position(|g| g.id == id) else {
             self.out.push(Effect::Warn {
-                message: format!("Waymark: no guide with id `{id}` is loaded"),
+                message: ["Waymark: no guide with id `", id, "` is loaded"].concat(),
             });
             return;
         };
@@ -536,9 +537,12 @@ impl Engine {
             Kind::Tour => self.start_run(i, trigger),
             Kind::Checklist => self.show_checklist(i),
             Kind::Tip => self.out.push(Effect::Warn {
-                message: format!(
-                    "Waymark: `{id}` is a tip; tips show on their element, they cannot be started"
-                ),
+                message: [
+                    "Waymark: `",
+                    id,
+                    "` is a tip; tips show on their element, they cannot be started",
+                ]
+                .concat(),
             }),
         }
     }
@@ -548,7 +552,7 @@ impl Engine {
             self.dismiss();
         }
         self.seq += 1;
-        let id = format!("{}.r{}", self.ctx.session, self.seq);
+        let id = self.seq_id(".r");
         let g = &self.guides[i];
         let mut record = self.progress.get(&g.id).cloned().unwrap_or_else(|| {
             let mut p = Progress::new(&g.id, g.version, self.now);
@@ -993,8 +997,15 @@ impl Engine {
             self.history.push(Action { at: event.at, what });
         }
         self.seq += 1;
-        event.id = format!("{}.{}", self.ctx.session, self.seq);
+        event.id = self.seq_id(".");
         self.out.push(Effect::Emit(event));
+    }
+
+    /// `{session}{sep}{seq}`: run ids (`.r`) and event ids (`.`).
+    fn seq_id(&self, sep: &str) -> String {
+        let mut id = [self.ctx.session.as_str(), sep].concat();
+        push_int(&mut id, self.seq);
+        id
     }
 }
 

@@ -18,6 +18,7 @@ use crate::guide::{
     Priority, Start, Step, Target, Text, Tip, TipTrigger, DEFAULT_WAIT_MS,
 };
 use crate::map::SortedMap;
+use crate::text::push_int;
 use crate::validate::Problem;
 
 /// A parsed JSON value, as the host has it (the runtime: a `JsValue`).
@@ -375,7 +376,7 @@ fn list<J: Json, T>(v: &J, path: &str, key: &str, read: fn(&J, &str) -> Read<T>)
     for (i, item) in items.iter().enumerate() {
         let mut item_path = path.clone();
         item_path.push('[');
-        push_index(&mut item_path, i);
+        push_int(&mut item_path, i as u64);
         item_path.push(']');
         out.push(read(item, &item_path)?);
     }
@@ -414,18 +415,6 @@ fn map<J: Json, T>(
         out.insert(name, value);
     }
     Ok(out)
-}
-
-/// Decimal digits of `i`, without `core::fmt` (which the runtime may not need).
-fn push_index(out: &mut String, mut i: usize) {
-    let start = out.len();
-    loop {
-        out.insert(start, char::from(b'0' + (i % 10) as u8));
-        i /= 10;
-        if i == 0 {
-            break;
-        }
-    }
 }
 
 #[cfg(test)]
