@@ -1,7 +1,7 @@
 //! [`SortedMap`]: the string-keyed map of the guide format, the targeting rules and
 //! the engine.
 //!
-//! A `Vec` of pairs kept sorted by key, in place of `BTreeMap<String, V>`: the
+//! Keys kept sorted in a `Vec` (values beside them), in place of `BTreeMap<String, V>`: the
 //! B-tree's code (insert, bulk build, search, drop, entry, per value type) cost about
 //! 20 KB of the in-page runtime's wasm, and these maps hold a handful of entries (the
 //! locales of a guide, the steps of a tour, a user's attributes). It behaves like the
@@ -15,9 +15,18 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// A map from strings to `V`, sorted by key (byte order, as `BTreeMap<String, _>`).
+///
+/// Keys and values are kept in two parallel `Vec`s so the key search is one
+/// function for every value type, not one per `V`.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct SortedMap<V> {
-    pairs: Vec<(String, V)>,
+    keys: Vec<String>,
+    values: Vec<V>,
+}
+
+/// Where `key` is (`Ok`) or would go (`Err`) among sorted `keys`.
+fn find(keys: &[String], key: &str) -> Result<usize, usize> {
+    keys.binary_search_by(|k| k.as_str().cmp(key))
 }
 
 impl<V> Default for SortedMap<V> {
@@ -28,82 +37,80 @@ impl<V> Default for SortedMap<V> {
 
 impl<V> SortedMap<V> {
     pub const fn new() -> Self {
-        SortedMap { pairs: Vec::new() }
+        SortedMap {
+            keys: Vec::new(),
+            values: Vec::new(),
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.pairs.len()
+        self.keys.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.pairs.is_empty()
-    }
-
-    /// Where `key` is (`Ok`) or would go (`Err`).
-    fn find(&self, key: &str) -> Result<usize, usize> {
-        self.pairs.binary_search_by(|(k, _)| k.as_str().cmp(key))
+        self.keys.is_empty()
     }
 
     pub fn get(&self, key: &str) -> Option<&V> {
-        let i = self.find(key).ok()?;
-        self.pairs.get(i).map(|(_, v)| v)
+        self.values.get(find(&self.keys, key).ok()?)
     }
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
-        let i = self.find(key).ok()?;
-        self.pairs.get_mut(i).map(|(_, v)| v)
+        self.values.get_mut(find(&self.keys, key).ok()?)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
-        self.find(key).is_ok()
+        find(&self.keys, key).is_ok()
     }
 
     /// Sets the value of `key`, giving back the one it replaces.
     pub fn insert(&mut self, key: String, value: V) -> Option<V> {
-        match self.find(&key) {
+        match find(&self.keys, &key) {
             Ok(i) => self
-                .pairs
+                .values
                 .get_mut(i)
-                .map(|(_, old)| std::mem::replace(old, value)),
+                .map(|old| std::mem::replace(old, value)),
             Err(i) => {
-                self.pairs.insert(i, (key, value));
+                self.keys.insert(i, key);
+                self.values.insert(i, value);
                 None
             }
         }
     }
 
     pub fn remove(&mut self, key: &str) -> Option<V> {
-        let i = self.find(key).ok()?;
-        Some(self.pairs.remove(i).1)
+        let i = find(&self.keys, key).ok()?;
+        self.keys.remove(i);
+        Some(self.values.remove(i))
     }
 
     /// The entries in key order.
     pub fn iter(&self) -> Iter<'_, V> {
-        Iter(self.pairs.iter())
+        Iter(self.keys.iter().zip(self.values.iter()))
     }
 
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
-        self.pairs.iter().map(|(k, _)| k)
+    pub fn keys(&self) -> std::slice::Iter<'_, String> {
+        self.keys.iter()
     }
 
-    pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
-        self.pairs.iter().map(|(_, v)| v)
+    pub fn values(&self) -> std::slice::Iter<'_, V> {
+        self.values.iter()
     }
 
-    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> + ExactSizeIterator {
-        self.pairs.iter_mut().map(|(_, v)| v)
+    pub fn values_mut(&mut self) -> std::slice::IterMut<'_, V> {
+        self.values.iter_mut()
     }
 }
 
 /// The entries of a [`SortedMap`] in key order, as `(&key, &value)`.
 #[derive(Clone)]
-pub struct Iter<'a, V>(std::slice::Iter<'a, (String, V)>);
+pub struct Iter<'a, V>(std::iter::Zip<std::slice::Iter<'a, String>, std::slice::Iter<'a, V>>);
 
 impl<'a, V> Iterator for Iter<'a, V> {
     type Item = (&'a String, &'a V);
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.0.next().map(|(k, v)| (k, v))
+        self.0.next()
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -113,7 +120,7 @@ impl<'a, V> Iterator for Iter<'a, V> {
 
 impl<V> DoubleEndedIterator for Iter<'_, V> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.0.next_back().map(|(k, v)| (k, v))
+        self.0.next_back()
     }
 }
 
@@ -130,10 +137,10 @@ impl<'a, V> IntoIterator for &'a SortedMap<V> {
 
 impl<V> IntoIterator for SortedMap<V> {
     type Item = (String, V);
-    type IntoIter = std::vec::IntoIter<(String, V)>;
+    type IntoIter = std::iter::Zip<std::vec::IntoIter<String>, std::vec::IntoIter<V>>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.pairs.into_iter()
+        self.keys.into_iter().zip(self.values)
     }
 }
 
@@ -165,7 +172,7 @@ impl<V: fmt::Debug> fmt::Debug for SortedMap<V> {
 impl<V: Serialize> Serialize for SortedMap<V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.len()))?;
-        for (k, v) in &self.pairs {
+        for (k, v) in self {
             map.serialize_entry(k, v)?;
         }
         map.end()
