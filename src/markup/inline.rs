@@ -303,17 +303,37 @@ fn destination(src: &str, i: usize) -> Option<(String, usize)> {
 /// after CommonMark's flanking rules: an opener must hug the text after it, a closer
 /// the text before it. `_` must also not be inside a word, so `snake_case` is text.
 fn flanking(marker: u8, before: Option<char>, after: Option<char>) -> (bool, bool) {
-    let space = |c: Option<char>| c.is_none_or(char::is_whitespace);
-    let punct = |c: Option<char>| c.is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace());
-    let left = !space(after) && (!punct(after) || space(before) || punct(before));
-    let right = !space(before) && (!punct(before) || space(after) || punct(after));
+    let (b, a) = (class(before), class(after));
+    let left = a != Class::Space && (a != Class::Punct || b != Class::Word);
+    let right = b != Class::Space && (b != Class::Punct || a != Class::Word);
     if marker == b'_' {
         (
-            left && (!right || punct(before)),
-            right && (!left || punct(after)),
+            left && (!right || b == Class::Punct),
+            right && (!left || a == Class::Punct),
         )
     } else {
         (left, right)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Whitespace, or the start or end of the text.
+    Space,
+    /// Neither whitespace nor alphanumeric.
+    Punct,
+    /// Alphanumeric.
+    Word,
+}
+
+/// One place for the Unicode lookups (their code is large), whichever side asks.
+#[inline(never)]
+fn class(c: Option<char>) -> Class {
+    match c {
+        None => Class::Space,
+        Some(c) if c.is_whitespace() => Class::Space,
+        Some(c) if c.is_alphanumeric() => Class::Word,
+        Some(_) => Class::Punct,
     }
 }
 
