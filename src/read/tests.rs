@@ -165,3 +165,9 @@ fn list_indices_are_written_in_decimal() {
         assert_eq!(s, text);
     }
 }
+
+#[test]
+fn placement_names_are_the_placements_in_order() {
+    let names = Placement::ALL.map(Placement::as_str);
+    assert_eq!(super::PLACEMENT_NAMES, names);
+}
