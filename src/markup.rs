@@ -172,8 +172,10 @@ fn list_item(line: &str) -> Option<ListItem<'_>> {
     if !(1..=9).contains(&digits) {
         return None;
     }
-    let text = after_marker(line[digits..].strip_prefix(['.', ')'])?)?;
-    let starts_at_one = line[..digits].trim_start_matches('0') == "1";
+    // `get` rather than indexing: the digits are ASCII, so these never fail, and
+    // no panic path is compiled in.
+    let text = after_marker(line.get(digits..)?.strip_prefix(['.', ')'])?)?;
+    let starts_at_one = line.get(..digits)?.trim_start_matches('0') == "1";
     Some(ListItem {
         ordered: true,
         starts_at_one,

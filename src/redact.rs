@@ -174,7 +174,7 @@ fn emails(text: &str) -> Vec<Range<usize>> {
         while end > at + 1 && !b[end - 1].is_ascii_alphanumeric() {
             end -= 1;
         }
-        let dom = &text[at + 1..end];
+        let dom = text.get(at + 1..end).unwrap_or_default();
         let tld_ok = dom.rsplit_once('.').is_some_and(|(host, tld)| {
             !host.is_empty() && tld.len() >= 2 && tld.bytes().all(|c| c.is_ascii_alphabetic())
         });
@@ -300,7 +300,7 @@ fn jwts(text: &str) -> Vec<Range<usize>> {
     let seg = |c: &u8| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_';
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(pos) = text[from..].find("eyJ") {
+    while let Some(pos) = text.get(from..).and_then(|t| t.find("eyJ")) {
         let start = from + pos;
         if start > 0 && seg(&b[start - 1]) {
             from = start + 3;
@@ -342,7 +342,7 @@ fn secret_params(text: &str) -> Vec<Range<usize>> {
         if name_len == 0 || b.get(eq) != Some(&b'=') {
             continue;
         }
-        let name = text[i + 1..eq].to_ascii_lowercase();
+        let name = text.get(i + 1..eq).unwrap_or_default().to_ascii_lowercase();
         if !SECRET_PARAMS.contains(&name.as_str()) {
             continue;
         }

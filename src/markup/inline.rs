@@ -73,11 +73,17 @@ pub(super) fn parse(src: &str) -> Vec<Inline> {
 }
 
 impl Parser<'_> {
+    /// `src[from..to]`. The parser only cuts next to ASCII markers, so this always
+    /// succeeds; unlike indexing, it compiles no panic path into the runtime.
+    fn slice(&self, from: usize, to: usize) -> &str {
+        self.src.get(from..to).unwrap_or_default()
+    }
+
     /// Pushes the literal text before `to`.
     fn flush(&mut self, to: usize) {
         if to > self.pending {
             self.out
-                .push(Inline::Text(self.src[self.pending..to].to_owned()));
+                .push(Inline::Text(self.slice(self.pending, to).to_owned()));
         }
         self.pending = to;
     }
@@ -85,7 +91,7 @@ impl Parser<'_> {
     /// Pushes `src[from..to]` as the placeholder of a marker; returns its index.
     fn push_marker(&mut self, from: usize, to: usize) -> usize {
         self.flush(from);
-        self.out.push(Inline::Text(self.src[from..to].to_owned()));
+        self.out.push(Inline::Text(self.slice(from, to).to_owned()));
         self.pending = to;
         self.out.len() - 1
     }
@@ -103,7 +109,7 @@ impl Parser<'_> {
         if self.no_more_backticks {
             return i + 1;
         }
-        match self.src[i + 1..].find('`') {
+        match self.slice(i + 1, self.src.len()).find('`') {
             None => {
                 self.no_more_backticks = true;
                 i + 1
@@ -112,7 +118,7 @@ impl Parser<'_> {
             Some(len) => {
                 self.flush(i);
                 self.out
-                    .push(Inline::Code(self.src[i + 1..i + 1 + len].to_owned()));
+                    .push(Inline::Code(self.slice(i + 1, i + 1 + len).to_owned()));
                 self.pending = i + len + 2;
                 i + len + 2
             }
@@ -130,8 +136,8 @@ impl Parser<'_> {
         if left > 3 {
             return end;
         }
-        let before = self.src[..i].chars().next_back();
-        let after = self.src[end..].chars().next();
+        let before = self.slice(0, i).chars().next_back();
+        let after = self.slice(end, self.src.len()).chars().next();
         let (can_open, can_close) = flanking(marker, before, after);
         let both = can_open && can_close;
         if can_close {
