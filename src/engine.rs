@@ -419,23 +419,25 @@ impl Engine {
     fn page_changed(&mut self, url: String) {
         self.url = Some(url.clone());
         self.page_extras();
-        let Some(run) = self.run.clone() else {
+        // Only where the run is, not a clone of it (its stuck detector's queues).
+        let Some((guide, step, phase)) = self.run.as_ref().map(|r| (r.guide, r.step, r.phase))
+        else {
             self.resume_or_autostart();
             return;
         };
-        let here = |e: &Engine, i: usize| e.step_on_page(run.guide, i, &url);
-        let advance_url = self.patterns[run.guide].advance_urls[run.step].as_ref();
-        let steps = self.guides[run.guide].steps.len();
-        if run.phase == Phase::Showing && advance_url.is_some_and(|p| p.matches(&url)) {
+        let here = |e: &Engine, i: usize| e.step_on_page(guide, i, &url);
+        let advance_url = self.patterns[guide].advance_urls[step].as_ref();
+        let steps = self.guides[guide].steps.len();
+        if phase == Phase::Showing && advance_url.is_some_and(|p| p.matches(&url)) {
             self.complete_step();
-        } else if here(self, run.step) {
-            if run.phase == Phase::AwaitingPage {
-                self.enter_step(run.step);
+        } else if here(self, step) {
+            if phase == Phase::AwaitingPage {
+                self.enter_step(step);
             }
-        } else if run.step + 1 < steps && here(self, run.step + 1) {
+        } else if step + 1 < steps && here(self, step + 1) {
             // The user went ahead on their own (a link, a form post): follow them.
             self.complete_step();
-        } else if run.phase != Phase::AwaitingPage {
+        } else if phase != Phase::AwaitingPage {
             self.set_phase(Phase::AwaitingPage);
             self.out.push(Effect::Hide);
         }
