@@ -103,22 +103,31 @@ impl UrlPattern {
 
     /// Whether `url` (absolute, or a path) matches.
     pub fn matches(&self, url: &str) -> bool {
-        self.captures(url).is_some()
+        // Nothing captured: no map or strings made, and in the runtime (which only
+        // asks this) no capturing code compiled.
+        self.matching(url, &mut |_, _| {})
     }
 
     /// The captured parameters when `url` matches.
     pub fn captures(&self, url: &str) -> Option<Params> {
+        let mut params = Params::new();
+        self.matching(url, &mut |name, part| {
+            params.insert(name.to_owned(), part.to_owned());
+        })
+        .then_some(params)
+    }
+
+    fn matching<F: FnMut(&str, &str)>(&self, url: &str, capture: &mut F) -> bool {
         let (host, path) = split_url(url);
         let path = path.split(['?', '#']).next().unwrap_or("");
         if let Some(want) = &self.host {
-            let got = host?.to_ascii_lowercase();
-            if !glob(want, &got) {
-                return None;
+            let Some(host) = host else { return false };
+            if !glob(want, &host.to_ascii_lowercase()) {
+                return false;
             }
         }
         let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        let mut params = Params::new();
-        match_segments(&self.segments, &parts, &mut params).then_some(params)
+        match_segments(&self.segments, &parts, capture)
     }
 }
 
@@ -135,14 +144,20 @@ fn split_url(url: &str) -> (Option<String>, &str) {
     }
 }
 
-fn match_segments(pattern: &[Segment], parts: &[&str], params: &mut Params) -> bool {
+/// Whether `parts` match `pattern`; each `:name` matched is given to `capture`
+/// (also on branches of a `**` that later fail, as a map's insert would keep them).
+fn match_segments<F: FnMut(&str, &str)>(
+    pattern: &[Segment],
+    parts: &[&str],
+    capture: &mut F,
+) -> bool {
     match pattern.split_first() {
         None => parts.is_empty(),
         Some((Segment::AnyDepth, rest)) => {
             // Each `**` tries every split point; patterns are short, so this stays small.
             (0..=parts.len()).any(|skip| {
                 let others = parts.get(skip..).unwrap_or_default();
-                match_segments(rest, others, params)
+                match_segments(rest, others, capture)
             })
         }
         Some((seg, rest)) => {
@@ -151,14 +166,14 @@ fn match_segments(pattern: &[Segment], parts: &[&str], params: &mut Params) -> b
             };
             let ok = match seg {
                 Segment::Param(name) => {
-                    params.insert(name.clone(), (*part).to_owned());
+                    capture(name, part);
                     true
                 }
                 Segment::Glob(g) => glob(g, part),
                 // Handled above; no panic path for it in the page.
                 Segment::AnyDepth => false,
             };
-            ok && match_segments(rest, others, params)
+            ok && match_segments(rest, others, capture)
         }
     }
 }
