@@ -598,8 +598,8 @@ impl Engine {
         self.persist(RunStatus::Active);
         let on_page = self
             .url
-            .clone()
-            .is_some_and(|url| self.step_on_page(guide, step, &url));
+            .as_deref()
+            .is_some_and(|url| self.step_on_page(guide, step, url));
         if !on_page {
             self.set_phase(Phase::AwaitingPage);
             self.out.push(Effect::Hide);
@@ -642,7 +642,7 @@ impl Engine {
         let dwell = run.detector.dwell_deadline();
         let step = &g.steps[si];
         let (title, body) = g.step_text(si, &self.ctx.locale).unwrap_or_default();
-        let url = self.url.clone().unwrap_or_default();
+        let url = self.url.as_deref().unwrap_or_default();
         let view = StepView {
             guide: g.id.clone(),
             guide_title: g.title_in(&self.ctx.locale).to_owned(),
@@ -658,7 +658,7 @@ impl Engine {
             },
             placement: step.placement,
             advance: step.advance.name().to_owned(),
-            can_back: si > 0 && self.step_on_page(gi, si - 1, &url),
+            can_back: si > 0 && self.step_on_page(gi, si - 1, url),
             can_next: matches!(step.advance, Advance::Next) || !with_target,
             is_last: si + 1 == g.steps.len(),
             allow_interaction: step.allow_interaction,
@@ -736,10 +736,10 @@ impl Engine {
 
     fn back(&mut self) {
         let Some(run) = self.run.as_ref() else { return };
-        let url = self.url.clone().unwrap_or_default();
+        let url = self.url.as_deref().unwrap_or_default();
         if run.phase == Phase::Showing
             && run.step > 0
-            && self.step_on_page(run.guide, run.step - 1, &url)
+            && self.step_on_page(run.guide, run.step - 1, url)
         {
             let to = run.step - 1;
             self.emit(EventKind::StepBack, None);
@@ -785,10 +785,10 @@ impl Engine {
 
     fn open_launcher(&mut self) {
         self.emit_about(EventKind::LauncherOpened, None, None);
-        let url = self.url.clone().unwrap_or_default();
+        let url = self.url.as_deref().unwrap_or_default();
         let locale = self.ctx.locale.clone();
         let entries = (0..self.guides.len())
-            .filter(|&i| self.guides[i].kind != Kind::Tip && self.offered_here(i, &url))
+            .filter(|&i| self.guides[i].kind != Kind::Tip && self.offered_here(i, url))
             .map(|i| {
                 let g = &self.guides[i];
                 let status = match self.progress.get(&g.id) {
