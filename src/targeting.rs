@@ -50,7 +50,7 @@ impl UrlPattern {
             return Err("URL patterns match the path only; remove the `?` or `#` part".into());
         }
         let (host, path) = split_url(pattern);
-        if pattern.contains("://") && host.as_deref().is_none_or(str::is_empty) {
+        if pattern.contains("://") && host.is_none_or(str::is_empty) {
             return Err("a URL pattern with a scheme needs a host".into());
         }
         if !path.starts_with('/') {
@@ -132,13 +132,13 @@ impl UrlPattern {
 }
 
 /// Splits `https://host:port/path` into (host:port, /path); a bare path has no host.
-fn split_url(url: &str) -> (Option<String>, &str) {
+fn split_url(url: &str) -> (Option<&str>, &str) {
     match url.split_once("://") {
         Some((_, rest)) => {
             let cut = rest.find('/').unwrap_or(rest.len());
-            let (host, path) = rest.split_at(cut);
+            let (host, path) = rest.split_at_checked(cut).unwrap_or((rest, ""));
             let path = if path.is_empty() { "/" } else { path };
-            (Some(host.to_owned()), path)
+            (Some(host), path)
         }
         None => (None, url),
     }
