@@ -9,16 +9,16 @@
 //! returned [`Effect`]s. A deadline is reported as [`Effect::WakeAt`]; the host answers
 //! with [`Input::Tick`] at or after that time.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::events::{AnalyticsEvent, EventKind, Trigger};
 use crate::guide::{Advance, Guide, Kind, OnMissing, Start, Target};
+use crate::map::SortedMap;
 use crate::progress::{Progress, RunStatus};
 pub use crate::stuck::StuckSignal;
 use crate::stuck::{StuckDetector, Thresholds};
 use crate::targeting::{audience_matches, frequency_allows, UrlPattern, UserAttributes};
+use crate::text::push_int;
 use crate::ticket::{Action, TicketFacts};
 use crate::Millis;
 
@@ -283,7 +283,7 @@ pub struct Engine {
     guides: Vec<Guide>,
     patterns: Vec<Patterns>,
     ctx: Context,
-    progress: BTreeMap<String, Progress>,
+    progress: SortedMap<Progress>,
     url: Option<String>,
     run: Option<Run>,
     seq: u64,
@@ -302,7 +302,7 @@ impl Engine {
     /// An engine over already validated guides (see [`crate::validate`]).
     pub fn new(guides: Vec<Guide>, ctx: Context) -> Engine {
         let patterns = guides.iter().map(Patterns::of).collect();
-        let mut progress = BTreeMap::new();
+        let mut progress = SortedMap::new();
         for p in &ctx.progress {
             if guides
                 .iter()
@@ -419,23 +419,25 @@ impl Engine {
     fn page_changed(&mut self, url: String) {
         self.url = Some(url.clone());
         self.page_extras();
-        let Some(run) = self.run.clone() else {
+        // Only where the run is, not a clone of it (its stuck detector's queues).
+        let Some((guide, step, phase)) = self.run.as_ref().map(|r| (r.guide, r.step, r.phase))
+        else {
             self.resume_or_autostart();
             return;
         };
-        let here = |e: &Engine, i: usize| e.step_on_page(run.guide, i, &url);
-        let advance_url = self.patterns[run.guide].advance_urls[run.step].as_ref();
-        let steps = self.guides[run.guide].steps.len();
-        if run.phase == Phase::Showing && advance_url.is_some_and(|p| p.matches(&url)) {
+        let here = |e: &Engine, i: usize| e.step_on_page(guide, i, &url);
+        let advance_url = self.patterns[guide].advance_urls[step].as_ref();
+        let steps = self.guides[guide].steps.len();
+        if phase == Phase::Showing && advance_url.is_some_and(|p| p.matches(&url)) {
             self.complete_step();
-        } else if here(self, run.step) {
-            if run.phase == Phase::AwaitingPage {
-                self.enter_step(run.step);
+        } else if here(self, step) {
+            if phase == Phase::AwaitingPage {
+                self.enter_step(step);
             }
-        } else if run.step + 1 < steps && here(self, run.step + 1) {
+        } else if step + 1 < steps && here(self, step + 1) {
             // The user went ahead on their own (a link, a form post): follow them.
             self.complete_step();
-        } else if run.phase != Phase::AwaitingPage {
+        } else if phase != Phase::AwaitingPage {
             self.set_phase(Phase::AwaitingPage);
             self.out.push(Effect::Hide);
         }
@@ -529,7 +531,7 @@ impl Engine {
     fn start_by_id(&mut self, id: &str, trigger: Trigger) {
         let Some(i) = self.guides.iter().position(|g| g.id == id) else {
             self.out.push(Effect::Warn {
-                message: format!("Waymark: no guide with id `{id}` is loaded"),
+                message: ["Waymark: no guide with id `", id, "` is loaded"].concat(),
             });
             return;
         };
@@ -537,9 +539,12 @@ impl Engine {
             Kind::Tour => self.start_run(i, trigger),
             Kind::Checklist => self.show_checklist(i),
             Kind::Tip => self.out.push(Effect::Warn {
-                message: format!(
-                    "Waymark: `{id}` is a tip; tips show on their element, they cannot be started"
-                ),
+                message: [
+                    "Waymark: `",
+                    id,
+                    "` is a tip; tips show on their element, they cannot be started",
+                ]
+                .concat(),
             }),
         }
     }
@@ -549,7 +554,7 @@ impl Engine {
             self.dismiss();
         }
         self.seq += 1;
-        let id = format!("{}.r{}", self.ctx.session, self.seq);
+        let id = self.seq_id(".r");
         let g = &self.guides[i];
         let mut record = self.progress.get(&g.id).cloned().unwrap_or_else(|| {
             let mut p = Progress::new(&g.id, g.version, self.now);
@@ -593,8 +598,8 @@ impl Engine {
         self.persist(RunStatus::Active);
         let on_page = self
             .url
-            .clone()
-            .is_some_and(|url| self.step_on_page(guide, step, &url));
+            .as_deref()
+            .is_some_and(|url| self.step_on_page(guide, step, url));
         if !on_page {
             self.set_phase(Phase::AwaitingPage);
             self.out.push(Effect::Hide);
@@ -637,7 +642,7 @@ impl Engine {
         let dwell = run.detector.dwell_deadline();
         let step = &g.steps[si];
         let (title, body) = g.step_text(si, &self.ctx.locale).unwrap_or_default();
-        let url = self.url.clone().unwrap_or_default();
+        let url = self.url.as_deref().unwrap_or_default();
         let view = StepView {
             guide: g.id.clone(),
             guide_title: g.title_in(&self.ctx.locale).to_owned(),
@@ -653,7 +658,7 @@ impl Engine {
             },
             placement: step.placement,
             advance: step.advance.name().to_owned(),
-            can_back: si > 0 && self.step_on_page(gi, si - 1, &url),
+            can_back: si > 0 && self.step_on_page(gi, si - 1, url),
             can_next: matches!(step.advance, Advance::Next) || !with_target,
             is_last: si + 1 == g.steps.len(),
             allow_interaction: step.allow_interaction,
@@ -731,10 +736,10 @@ impl Engine {
 
     fn back(&mut self) {
         let Some(run) = self.run.as_ref() else { return };
-        let url = self.url.clone().unwrap_or_default();
+        let url = self.url.as_deref().unwrap_or_default();
         if run.phase == Phase::Showing
             && run.step > 0
-            && self.step_on_page(run.guide, run.step - 1, &url)
+            && self.step_on_page(run.guide, run.step - 1, url)
         {
             let to = run.step - 1;
             self.emit(EventKind::StepBack, None);
@@ -780,10 +785,10 @@ impl Engine {
 
     fn open_launcher(&mut self) {
         self.emit_about(EventKind::LauncherOpened, None, None);
-        let url = self.url.clone().unwrap_or_default();
+        let url = self.url.as_deref().unwrap_or_default();
         let locale = self.ctx.locale.clone();
         let entries = (0..self.guides.len())
-            .filter(|&i| self.guides[i].kind != Kind::Tip && self.offered_here(i, &url))
+            .filter(|&i| self.guides[i].kind != Kind::Tip && self.offered_here(i, url))
             .map(|i| {
                 let g = &self.guides[i];
                 let status = match self.progress.get(&g.id) {
@@ -937,15 +942,16 @@ impl Engine {
         let Some(run) = self.run.as_ref() else { return };
         let g = &self.guides[run.guide];
         let now = self.now;
-        let record = self
+        let mut record = self
             .progress
-            .entry(g.id.clone())
-            .or_insert_with(|| Progress::new(&g.id, g.version, now));
+            .remove(&g.id)
+            .unwrap_or_else(|| Progress::new(&g.id, g.version, now));
         record.step = run.step;
         record.status = status;
         record.run = run.id.clone();
         record.updated_at = now;
         self.out.push(Effect::Persist(record.clone()));
+        self.progress.insert(g.id.clone(), record);
     }
 
     /// An event about the running tour (and its current step).
@@ -993,8 +999,15 @@ impl Engine {
             self.history.push(Action { at: event.at, what });
         }
         self.seq += 1;
-        event.id = format!("{}.{}", self.ctx.session, self.seq);
+        event.id = self.seq_id(".");
         self.out.push(Effect::Emit(event));
+    }
+
+    /// `{session}{sep}{seq}`: run ids (`.r`) and event ids (`.`).
+    fn seq_id(&self, sep: &str) -> String {
+        let mut id = [self.ctx.session.as_str(), sep].concat();
+        push_int(&mut id, self.seq);
+        id
     }
 }
 

@@ -6,9 +6,9 @@
 //! checking that a guide makes sense is [`crate::validate`]'s job, and deciding who
 //! sees it is [`crate::targeting`]'s.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
+
+use crate::map::SortedMap;
 
 pub use crate::geometry::Placement;
 
@@ -48,8 +48,8 @@ pub struct Guide {
     #[serde(default = "default_locale")]
     pub default_locale: String,
     /// Translations, keyed by locale tag (`fr`, `de-CH`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub locales: BTreeMap<String, LocaleStrings>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub locales: SortedMap<LocaleStrings>,
     /// Seconds on one step before help is offered; a step may override it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stuck_after_s: Option<u32>,
@@ -186,13 +186,13 @@ pub struct LocaleStrings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Per step id.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub steps: BTreeMap<String, Text>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub steps: SortedMap<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tip: Option<Text>,
     /// Checklist item labels, per item id.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub items: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub items: SortedMap<String>,
 }
 
 /// A title and a safe-markdown body.

@@ -29,6 +29,7 @@ pub mod engine;
 pub mod events;
 pub mod geometry;
 pub mod guide;
+pub mod map;
 pub mod markup;
 pub mod metrics;
 pub mod picker;
@@ -40,6 +41,7 @@ pub mod schema;
 pub mod selector;
 pub mod stuck;
 pub mod targeting;
+pub mod text;
 pub mod ticket;
 pub mod validate;
 

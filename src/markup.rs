@@ -15,6 +15,8 @@ mod inline;
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::push_int;
+
 /// Text-level content.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Inline {
@@ -170,8 +172,10 @@ fn list_item(line: &str) -> Option<ListItem<'_>> {
     if !(1..=9).contains(&digits) {
         return None;
     }
-    let text = after_marker(line[digits..].strip_prefix(['.', ')'])?)?;
-    let starts_at_one = line[..digits].trim_start_matches('0') == "1";
+    // `get` rather than indexing: the digits are ASCII, so these never fail, and
+    // no panic path is compiled in.
+    let text = after_marker(line.get(digits..)?.strip_prefix(['.', ')'])?)?;
+    let starts_at_one = line.get(..digits)?.trim_start_matches('0') == "1";
     Some(ListItem {
         ordered: true,
         starts_at_one,
@@ -196,7 +200,8 @@ pub fn to_plain_text(blocks: &[Block]) -> String {
                         out.push('\n');
                     }
                     if ordered {
-                        out.push_str(&format!("{}. ", n + 1));
+                        push_int(&mut out, n as u64 + 1);
+                        out.push_str(". ");
                     } else {
                         out.push_str("- ");
                     }
@@ -240,13 +245,13 @@ pub fn to_html(blocks: &[Block]) -> String {
                 } else {
                     "ul"
                 };
-                out.push_str(&format!("<{tag}>"));
+                push_tag(&mut out, "<", tag);
                 for item in items {
                     out.push_str("<li>");
                     html_inlines(item, &mut out);
                     out.push_str("</li>");
                 }
-                out.push_str(&format!("</{tag}>"));
+                push_tag(&mut out, "</", tag);
             }
         }
     }
@@ -277,9 +282,16 @@ fn html_inlines(inlines: &[Inline], out: &mut String) {
 }
 
 fn wrap(tag: &str, children: &[Inline], out: &mut String) {
-    out.push_str(&format!("<{tag}>"));
+    push_tag(out, "<", tag);
     html_inlines(children, out);
-    out.push_str(&format!("</{tag}>"));
+    push_tag(out, "</", tag);
+}
+
+/// `<tag>` or `</tag>` (`open` is `<` or `</`).
+fn push_tag(out: &mut String, open: &str, tag: &str) {
+    out.push_str(open);
+    out.push_str(tag);
+    out.push('>');
 }
 
 /// Escapes for both element content and double- or single-quoted attributes.

@@ -78,7 +78,9 @@ impl Progress {
 
     /// The localStorage key for this record.
     pub fn storage_key(app: &str, user: &str, guide: &str, version: u32) -> String {
-        format!("waymark:{app}:{user}:{guide}:v{version}")
+        let mut key = ["waymark:", app, ":", user, ":", guide, ":v"].concat();
+        crate::text::push_int(&mut key, version.into());
+        key
     }
 }
 

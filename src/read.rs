@@ -12,13 +12,13 @@
 //! What it must not do: check the rules of a guide (that is
 //! [`crate::validate::validate_guide`]'s job) or know where the value came from.
 
-use std::collections::BTreeMap;
-
 use crate::geometry::Placement;
 use crate::guide::{
     Advance, AudienceRule, ChecklistItem, Frequency, Guide, Kind, LocaleStrings, Match, OnMissing,
     Priority, Start, Step, Target, Text, Tip, TipTrigger, DEFAULT_WAIT_MS,
 };
+use crate::map::SortedMap;
+use crate::text::push_int;
 use crate::validate::Problem;
 
 /// A parsed JSON value, as the host has it (the runtime: a `JsValue`).
@@ -40,15 +40,12 @@ type Read<T> = Result<T, Problem>;
 /// Reads one guide. Only the shape is checked here, not the rules.
 pub fn guide<J: Json>(v: &J) -> Read<Guide> {
     object(v, "guide")?;
-    let kind = choose(
+    let kind = one_of(
         v,
         "",
         "kind",
-        &[
-            ("tour", Kind::Tour),
-            ("tip", Kind::Tip),
-            ("checklist", Kind::Checklist),
-        ],
+        &["tour", "tip", "checklist"],
+        &[Kind::Tour, Kind::Tip, Kind::Checklist],
         None,
     )?;
     Ok(Guide {
@@ -60,27 +57,29 @@ pub fn guide<J: Json>(v: &J) -> Read<Guide> {
         version: number(v, "", "version", None)?,
         matching: required(v, "", "match", matching)?,
         start: start(v)?,
-        frequency: choose(
+        frequency: one_of(
             v,
             "",
             "frequency",
+            &["once", "until_completed", "always"],
             &[
-                ("once", Frequency::Once),
-                ("until_completed", Frequency::UntilCompleted),
-                ("always", Frequency::Always),
+                Frequency::Once,
+                Frequency::UntilCompleted,
+                Frequency::Always,
             ],
             Some(Frequency::default()),
         )?,
         category: opt_string(v, "", "category")?,
-        priority: choose(
+        priority: one_of(
             v,
             "",
             "priority",
+            &["low", "normal", "high", "urgent"],
             &[
-                ("low", Priority::Low),
-                ("normal", Priority::Normal),
-                ("high", Priority::High),
-                ("urgent", Priority::Urgent),
+                Priority::Low,
+                Priority::Normal,
+                Priority::High,
+                Priority::Urgent,
             ],
             Some(Priority::default()),
         )?,
@@ -104,8 +103,7 @@ fn matching<J: Json>(v: &J, path: &str) -> Read<Match> {
 }
 
 fn audience_rule<J: Json>(v: &J, path: &str) -> Read<AudienceRule> {
-    const OPS: [(&str, u8); 4] = [("equals", 0), ("one_of", 1), ("not", 2), ("not_one_of", 3)];
-    let op = choose(v, path, "op", &OPS, None)?;
+    let op = choose_required(v, path, "op", &["equals", "one_of", "not", "not_one_of"])?;
     let attr = string(v, path, "attr")?;
     Ok(match op {
         0 => AudienceRule::Equals {
@@ -171,11 +169,12 @@ fn step<J: Json>(v: &J, path: &str) -> Read<Step> {
         body: opt_string(v, path, "body")?.unwrap_or_default(),
         placement: placement(v, path)?,
         advance: optional(v, path, "advance", advance)?.unwrap_or_default(),
-        on_missing: choose(
+        on_missing: one_of(
             v,
             path,
             "on_missing",
-            &[("skip", OnMissing::Skip), ("stuck", OnMissing::Stuck)],
+            &["skip", "stuck"],
+            &[OnMissing::Skip, OnMissing::Stuck],
             Some(OnMissing::default()),
         )?,
         stuck_after_s: opt_number(v, path, "stuck_after_s")?,
@@ -183,9 +182,32 @@ fn step<J: Json>(v: &J, path: &str) -> Read<Step> {
     })
 }
 
+/// The names of [`Placement::ALL`], in its order (a test checks they agree), so
+/// reading one builds no table.
+const PLACEMENT_NAMES: [&str; 12] = [
+    "top",
+    "top-start",
+    "top-end",
+    "bottom",
+    "bottom-start",
+    "bottom-end",
+    "left",
+    "left-start",
+    "left-end",
+    "right",
+    "right-start",
+    "right-end",
+];
+
 fn placement<J: Json>(v: &J, path: &str) -> Read<Placement> {
-    let all = Placement::ALL.map(|p| (p.as_str(), p));
-    choose(v, path, "placement", &all, Some(Placement::default()))
+    one_of(
+        v,
+        path,
+        "placement",
+        &PLACEMENT_NAMES,
+        &Placement::ALL,
+        Some(Placement::default()),
+    )
 }
 
 fn target<J: Json>(v: &J, path: &str) -> Read<Target> {
@@ -198,14 +220,8 @@ fn target<J: Json>(v: &J, path: &str) -> Read<Target> {
 
 /// Internally tagged by `kind`.
 fn advance<J: Json>(v: &J, path: &str) -> Read<Advance> {
-    const KINDS: [(&str, u8); 5] = [
-        ("next", 0),
-        ("click", 1),
-        ("input", 2),
-        ("url", 3),
-        ("visible", 4),
-    ];
-    Ok(match choose(v, path, "kind", &KINDS, None)? {
+    const KINDS: [&str; 5] = ["next", "click", "input", "url", "visible"];
+    Ok(match choose_required(v, path, "kind", &KINDS)? {
         0 => Advance::Next,
         1 => Advance::Click,
         2 => Advance::Input {
@@ -225,15 +241,12 @@ fn tip<J: Json>(v: &J, path: &str) -> Read<Tip> {
         target: required(v, path, "target", target)?,
         title: string(v, path, "title")?,
         body: opt_string(v, path, "body")?.unwrap_or_default(),
-        show_on: choose(
+        show_on: one_of(
             v,
             path,
             "show_on",
-            &[
-                ("hover", TipTrigger::Hover),
-                ("focus", TipTrigger::Focus),
-                ("click", TipTrigger::Click),
-            ],
+            &["hover", "focus", "click"],
+            &[TipTrigger::Hover, TipTrigger::Focus, TipTrigger::Click],
             Some(TipTrigger::default()),
         )?,
         beacon: flag(v, path, "beacon")?,
@@ -337,30 +350,46 @@ fn opt_number<J: Json>(v: &J, path: &str, key: &str) -> Read<Option<u32>> {
     }
 }
 
-/// One of `names`; `default` when absent (`None`: required).
-fn choose<J: Json, T: Copy>(
-    v: &J,
-    path: &str,
-    key: &str,
-    names: &[(&str, T)],
-    default: Option<T>,
-) -> Read<T> {
-    let path = at(path, key);
+/// Which of `names` the field holds, as an index; `None` when absent. One function
+/// for every enum the format has (only the small [`one_of`] is per type).
+fn choose<J: Json>(v: &J, path: &str, key: &str, names: &[&str]) -> Read<Option<usize>> {
     let Some(field) = v.get(key) else {
-        return default.ok_or_else(|| wrong(&path, "is required"));
+        return Ok(None);
     };
     let name = field.as_str().unwrap_or_default();
-    if let Some((_, value)) = names.iter().find(|(n, _)| *n == name) {
-        return Ok(*value);
+    if let Some(i) = names.iter().position(|n| *n == name) {
+        return Ok(Some(i));
     }
     let mut message = String::from("must be one of ");
-    for (i, (n, _)) in names.iter().enumerate() {
+    for (i, n) in names.iter().enumerate() {
         if i > 0 {
             message.push_str(", ");
         }
         message.push_str(n);
     }
-    Err(wrong(&path, &message))
+    Err(wrong(&at(path, key), &message))
+}
+
+/// The index of one of `names`, which must be there.
+fn choose_required<J: Json>(v: &J, path: &str, key: &str, names: &[&str]) -> Read<usize> {
+    choose(v, path, key, names)?.ok_or_else(|| wrong(&at(path, key), "is required"))
+}
+
+/// The value of `values` named by the same index in `names`; `default` when absent
+/// (`None`: required).
+fn one_of<J: Json, T: Copy>(
+    v: &J,
+    path: &str,
+    key: &str,
+    names: &[&str],
+    values: &[T],
+    default: Option<T>,
+) -> Read<T> {
+    match choose(v, path, key, names)? {
+        Some(i) => values.get(i).copied(),
+        None => default,
+    }
+    .ok_or_else(|| wrong(&at(path, key), "is required"))
 }
 
 /// An array field, empty when absent; each element read at `path.key[i]`.
@@ -376,7 +405,7 @@ fn list<J: Json, T>(v: &J, path: &str, key: &str, read: fn(&J, &str) -> Read<T>)
     for (i, item) in items.iter().enumerate() {
         let mut item_path = path.clone();
         item_path.push('[');
-        push_index(&mut item_path, i);
+        push_int(&mut item_path, i as u64);
         item_path.push(']');
         out.push(read(item, &item_path)?);
     }
@@ -401,32 +430,20 @@ fn map<J: Json, T>(
     path: &str,
     key: &str,
     read: fn(&J, &str) -> Read<T>,
-) -> Read<BTreeMap<String, T>> {
+) -> Read<SortedMap<T>> {
     let Some(field) = v.get(key) else {
-        return Ok(BTreeMap::new());
+        return Ok(SortedMap::new());
     };
     let path = at(path, key);
     let entries = field
         .entries()
         .ok_or_else(|| wrong(&path, "must be an object"))?;
-    let mut out = BTreeMap::new();
+    let mut out = SortedMap::new();
     for (name, value) in entries {
         let value = read(&value, &at(&path, &name))?;
         out.insert(name, value);
     }
     Ok(out)
-}
-
-/// Decimal digits of `i`, without `core::fmt` (which the runtime may not need).
-fn push_index(out: &mut String, mut i: usize) {
-    let start = out.len();
-    loop {
-        out.insert(start, char::from(b'0' + (i % 10) as u8));
-        i /= 10;
-        if i == 0 {
-            break;
-        }
-    }
 }
 
 #[cfg(test)]

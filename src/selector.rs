@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use crate::text::push_int;
+
 /// Why a selector cannot be used. `offset` counts characters from the selector's start.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SelectorError {
@@ -16,13 +18,22 @@ pub struct SelectorError {
     pub message: String,
 }
 
+impl SelectorError {
+    /// The message with where it is, as `Display` writes it, without `core::fmt`.
+    pub fn text(&self) -> String {
+        let mut out = self.message.clone();
+        if self.message != EMPTY {
+            out.push_str(" (at character ");
+            push_int(&mut out, self.offset as u64 + 1);
+            out.push(')');
+        }
+        out
+    }
+}
+
 impl fmt::Display for SelectorError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.message == EMPTY {
-            f.write_str(EMPTY)
-        } else {
-            write!(f, "{} (at character {})", self.message, self.offset + 1)
-        }
+        f.write_str(&self.text())
     }
 }
 
@@ -47,7 +58,7 @@ pub fn check_chain(selector: &str) -> Result<(), SelectorError> {
             if e.message == EMPTY {
                 e.message = "nothing on one side of `>>>`".into();
             }
-            e.offset += selector[..start].chars().count();
+            e.offset += selector.get(..start).map_or(0, |s| s.chars().count());
             e
         })?;
         start += part.len() + CROSS.len();
@@ -63,8 +74,8 @@ pub fn check(selector: &str) -> Result<(), SelectorError> {
     }
     let mut p = Parser { s: &chars, i: 0 };
     p.selector_list(None)?;
-    if p.i < chars.len() {
-        return Err(err(p.i, &format!("unexpected `{}`", chars[p.i])));
+    if let Some(&c) = chars.get(p.i) {
+        return Err(err_char(p.i, "unexpected `", c, "`"));
     }
     Ok(())
 }
@@ -74,6 +85,15 @@ fn err(offset: usize, message: &str) -> SelectorError {
         offset,
         message: message.to_owned(),
     }
+}
+
+/// A message quoting one character, `before` + `c` + `after` (no `format!`).
+fn err_char(offset: usize, before: &str, c: char, after: &str) -> SelectorError {
+    let mut message = String::with_capacity(before.len() + 4 + after.len());
+    message.push_str(before);
+    message.push(c);
+    message.push_str(after);
+    SelectorError { offset, message }
 }
 
 struct Parser<'a> {
@@ -124,7 +144,7 @@ impl Parser<'_> {
                     self.i += 1;
                     self.skip_ws();
                     if !self.compound()? {
-                        return Err(err(at, &format!("nothing after the combinator `{c}`")));
+                        return Err(err_char(at, "nothing after the combinator `", c, "`"));
                     }
                 }
                 Some(',') | None => return Ok(()),
@@ -195,7 +215,7 @@ impl Parser<'_> {
             }
             first = false;
         }
-        Ok(self.i > start && !(self.i == start + 1 && self.s[start] == '-'))
+        Ok(self.i > start && !(self.i == start + 1 && self.s.get(start) == Some(&'-')))
     }
 
     fn attribute(&mut self) -> Result<(), SelectorError> {
@@ -264,9 +284,11 @@ impl Parser<'_> {
                 return Ok(());
             }
         }
-        Err(err(
+        Err(err_char(
             open,
-            &format!("the string opened with {quote} is never closed"),
+            "the string opened with ",
+            quote,
+            " is never closed",
         ))
     }
 
@@ -280,7 +302,10 @@ impl Parser<'_> {
         if !self.ident()? {
             return Err(err(colon, "`:` must be followed by a pseudo-class name"));
         }
-        let name: String = self.s[name_start..self.i]
+        let name: String = self
+            .s
+            .get(name_start..self.i)
+            .unwrap_or_default()
             .iter()
             .collect::<String>()
             .to_ascii_lowercase();
@@ -294,7 +319,7 @@ impl Parser<'_> {
             self.skip_ws();
             if self.peek() != Some(')') {
                 return Err(match self.peek() {
-                    None => err(open, &format!("`:{name}(` is never closed")),
+                    None => err(open, &["`:", &name, "(` is never closed"].concat()),
                     Some(_) => self.unexpected("`)`"),
                 });
             }
@@ -309,8 +334,12 @@ impl Parser<'_> {
                 ')' => {
                     depth -= 1;
                     if depth == 0 {
-                        if self.s[open + 1..self.i].iter().all(|c| c.is_whitespace()) {
-                            return Err(err(open, &format!("`:{name}()` needs an argument")));
+                        let inside = self.s.get(open + 1..self.i).unwrap_or_default();
+                        if inside.iter().all(|c| c.is_whitespace()) {
+                            return Err(err(
+                                open,
+                                &["`:", &name, "()` needs an argument"].concat(),
+                            ));
                         }
                         self.i += 1;
                         return Ok(());
@@ -324,13 +353,13 @@ impl Parser<'_> {
             }
             self.i += 1;
         }
-        Err(err(open, &format!("`:{name}(` is never closed")))
+        Err(err(open, &["`:", &name, "(` is never closed"].concat()))
     }
 
     fn unexpected(&self, wanted: &str) -> SelectorError {
         match self.peek() {
-            Some(c) => err(self.i, &format!("expected {wanted}, found `{c}`")),
-            None => err(self.i, &format!("expected {wanted} at the end")),
+            Some(c) => err_char(self.i, &["expected ", wanted, ", found `"].concat(), c, "`"),
+            None => err(self.i, &["expected ", wanted, " at the end"].concat()),
         }
     }
 }

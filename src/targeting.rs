@@ -11,10 +11,10 @@
 //!
 //! The query string and fragment are ignored; a trailing slash is not significant.
 
-use std::collections::BTreeMap;
-
 use crate::guide::{AudienceRule, Frequency};
+use crate::map::SortedMap;
 use crate::progress::{Progress, RunStatus};
+use crate::text::{push_quoted, push_quoted_whitespace};
 
 /// A parsed URL pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,7 +32,7 @@ enum Segment {
 }
 
 /// Named segments captured by a match (`:id` → `42`).
-pub type Params = BTreeMap<String, String>;
+pub type Params = SortedMap<String>;
 
 impl UrlPattern {
     /// Parses a pattern, saying what is wrong when it cannot be used.
@@ -41,19 +41,22 @@ impl UrlPattern {
             return Err("empty URL pattern".into());
         }
         if let Some(c) = pattern.chars().find(|c| c.is_whitespace()) {
-            return Err(format!("URL pattern contains whitespace ({c:?})"));
+            let mut message = String::from("URL pattern contains whitespace (");
+            push_quoted_whitespace(&mut message, c);
+            message.push(')');
+            return Err(message);
         }
         if pattern.contains(['?', '#']) {
             return Err("URL patterns match the path only; remove the `?` or `#` part".into());
         }
         let (host, path) = split_url(pattern);
-        if pattern.contains("://") && host.as_deref().is_none_or(str::is_empty) {
+        if pattern.contains("://") && host.is_none_or(str::is_empty) {
             return Err("a URL pattern with a scheme needs a host".into());
         }
         if !path.starts_with('/') {
-            return Err(format!(
-                "URL pattern must start with `/` or `https://`, found {pattern:?}"
-            ));
+            let mut message = String::from("URL pattern must start with `/` or `https://`, found ");
+            push_quoted(&mut message, pattern);
+            return Err(message);
         }
         let mut segments = Vec::new();
         let mut names: Vec<&str> = Vec::new();
@@ -61,9 +64,12 @@ impl UrlPattern {
             if seg == "**" {
                 segments.push(Segment::AnyDepth);
             } else if seg.contains("**") {
-                return Err(format!(
-                    "`**` must be a whole segment (`/a/**/b`), found `{seg}`"
-                ));
+                return Err([
+                    "`**` must be a whole segment (`/a/**/b`), found `",
+                    seg,
+                    "`",
+                ]
+                .concat());
             } else if let Some(name) = seg.strip_prefix(':') {
                 let valid = name
                     .chars()
@@ -71,19 +77,20 @@ impl UrlPattern {
                     .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                     && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
                 if !valid {
-                    return Err(format!(
-                        "`:{name}` is not a parameter name (letters, digits and `_`, not starting with a digit)"
-                    ));
+                    return Err([
+                        "`:",
+                        name,
+                        "` is not a parameter name (letters, digits and `_`, not starting with a digit)",
+                    ]
+                    .concat());
                 }
                 if names.contains(&name) {
-                    return Err(format!("parameter `:{name}` appears twice"));
+                    return Err(["parameter `:", name, "` appears twice"].concat());
                 }
                 names.push(name);
                 segments.push(Segment::Param(name.to_owned()));
             } else if seg.contains(':') {
-                return Err(format!(
-                    "a `:parameter` must be a whole segment, found `{seg}`"
-                ));
+                return Err(["a `:parameter` must be a whole segment, found `", seg, "`"].concat());
             } else {
                 segments.push(Segment::Glob(seg.to_owned()));
             }
@@ -96,58 +103,77 @@ impl UrlPattern {
 
     /// Whether `url` (absolute, or a path) matches.
     pub fn matches(&self, url: &str) -> bool {
-        self.captures(url).is_some()
+        // Nothing captured: no map or strings made, and in the runtime (which only
+        // asks this) no capturing code compiled.
+        self.matching(url, &mut |_, _| {})
     }
 
     /// The captured parameters when `url` matches.
     pub fn captures(&self, url: &str) -> Option<Params> {
+        let mut params = Params::new();
+        self.matching(url, &mut |name, part| {
+            params.insert(name.to_owned(), part.to_owned());
+        })
+        .then_some(params)
+    }
+
+    fn matching<F: FnMut(&str, &str)>(&self, url: &str, capture: &mut F) -> bool {
         let (host, path) = split_url(url);
         let path = path.split(['?', '#']).next().unwrap_or("");
         if let Some(want) = &self.host {
-            let got = host?.to_ascii_lowercase();
-            if !glob(want, &got) {
-                return None;
+            let Some(host) = host else { return false };
+            if !glob(want, &host.to_ascii_lowercase()) {
+                return false;
             }
         }
         let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        let mut params = Params::new();
-        match_segments(&self.segments, &parts, &mut params).then_some(params)
+        match_segments(&self.segments, &parts, capture)
     }
 }
 
 /// Splits `https://host:port/path` into (host:port, /path); a bare path has no host.
-fn split_url(url: &str) -> (Option<String>, &str) {
+fn split_url(url: &str) -> (Option<&str>, &str) {
     match url.split_once("://") {
         Some((_, rest)) => {
             let cut = rest.find('/').unwrap_or(rest.len());
-            let (host, path) = rest.split_at(cut);
+            let (host, path) = rest.split_at_checked(cut).unwrap_or((rest, ""));
             let path = if path.is_empty() { "/" } else { path };
-            (Some(host.to_owned()), path)
+            (Some(host), path)
         }
         None => (None, url),
     }
 }
 
-fn match_segments(pattern: &[Segment], parts: &[&str], params: &mut Params) -> bool {
+/// Whether `parts` match `pattern`; each `:name` matched is given to `capture`
+/// (also on branches of a `**` that later fail, as a map's insert would keep them).
+fn match_segments<F: FnMut(&str, &str)>(
+    pattern: &[Segment],
+    parts: &[&str],
+    capture: &mut F,
+) -> bool {
     match pattern.split_first() {
         None => parts.is_empty(),
         Some((Segment::AnyDepth, rest)) => {
             // Each `**` tries every split point; patterns are short, so this stays small.
-            (0..=parts.len()).any(|skip| match_segments(rest, &parts[skip..], params))
+            (0..=parts.len()).any(|skip| {
+                let others = parts.get(skip..).unwrap_or_default();
+                match_segments(rest, others, capture)
+            })
         }
         Some((seg, rest)) => {
             let Some((part, others)) = parts.split_first() else {
                 return false;
             };
             let ok = match seg {
-                Segment::Glob(g) => glob(g, part),
                 Segment::Param(name) => {
-                    params.insert(name.clone(), (*part).to_owned());
+                    capture(name, part);
                     true
                 }
-                Segment::AnyDepth => unreachable!("handled above"),
+                Segment::Glob(g) => glob(g, part),
+                // Handled above; no panic path for it in the page.
+                Segment::AnyDepth => false,
             };
-            ok && match_segments(rest, others, params)
+            ok && match_segments(rest, others, capture)
         }
     }
 }
@@ -160,10 +186,11 @@ fn glob(pattern: &str, text: &str) -> bool {
     let (mut pi, mut ti) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && p[pi] == '*' {
+        let pc = p.get(pi);
+        if pc == Some(&'*') {
             star = Some((pi, ti));
             pi += 1;
-        } else if pi < p.len() && p[pi] == t[ti] {
+        } else if pc.is_some() && pc == t.get(ti) {
             pi += 1;
             ti += 1;
         } else if let Some((sp, st)) = star {
@@ -174,11 +201,11 @@ fn glob(pattern: &str, text: &str) -> bool {
             return false;
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
+    p.get(pi..).unwrap_or_default().iter().all(|&c| c == '*')
 }
 
 /// Attributes of the current user (`role`, `department`, `locale`, `literacy`, ...).
-pub type UserAttributes = BTreeMap<String, String>;
+pub type UserAttributes = SortedMap<String>;
 
 /// Whether every rule holds for this user.
 pub fn audience_matches(rules: &[AudienceRule], user: &UserAttributes) -> bool {

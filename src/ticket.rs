@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::guide::Priority;
 use crate::redact::Redactor;
+use crate::text::{push_int, push_int2};
 use crate::Millis;
 
 /// Everything known when the user asks for a person.
@@ -140,58 +141,77 @@ impl TicketDraft {
 /// Composes the draft from the facts, redacting every text.
 pub fn compose(f: &TicketFacts, redactor: &Redactor) -> TicketDraft {
     let r = |s: &str| redactor.redact(s);
+    // Put together with `push_str` and `push_int`, not `format!`: this runs in the
+    // page (see `crate::text`).
     let subject = match (&f.guide, &f.step) {
-        (Some(g), Some(s)) => format!(
-            "Stuck in \"{}\" at step {} of {}: {}",
-            g.title,
-            s.index + 1,
-            s.total,
-            s.title
-        ),
-        (Some(g), None) => format!("Help needed with \"{}\"", g.title),
-        (None, _) if !f.page_title.is_empty() => format!("Help needed on \"{}\"", f.page_title),
+        (Some(g), Some(s)) => {
+            let mut out = ["Stuck in \"", &g.title, "\" at step "].concat();
+            push_int(&mut out, s.index as u64 + 1);
+            out.push_str(" of ");
+            push_int(&mut out, s.total as u64);
+            out.push_str(": ");
+            out.push_str(&s.title);
+            out
+        }
+        (Some(g), None) => ["Help needed with \"", &g.title, "\""].concat(),
+        (None, _) if !f.page_title.is_empty() => {
+            ["Help needed on \"", &f.page_title, "\""].concat()
+        }
         (None, _) => "Help needed".to_owned(),
     };
     let mut d = String::new();
     d.push_str("The user asked for help from Waymark");
     if let Some(reason) = &f.reason {
-        d.push_str(&format!(" ({})", reason_text(reason)));
+        d.push_str(" (");
+        d.push_str(reason_text(reason));
+        d.push(')');
     }
     d.push_str(".\n\n");
     if let Some(g) = &f.guide {
-        d.push_str(&format!(
-            "Guide: {} ({}, version {})\n",
-            g.title, g.id, g.version
-        ));
+        d.push_str("Guide: ");
+        d.push_str(&g.title);
+        d.push_str(" (");
+        d.push_str(&g.id);
+        d.push_str(", version ");
+        push_int(&mut d, g.version.into());
+        d.push_str(")\n");
     }
     if let Some(s) = &f.step {
-        d.push_str(&format!(
-            "Step: {} of {}, \"{}\" ({})\n",
-            s.index + 1,
-            s.total,
-            s.title,
-            s.id
-        ));
+        d.push_str("Step: ");
+        push_int(&mut d, s.index as u64 + 1);
+        d.push_str(" of ");
+        push_int(&mut d, s.total as u64);
+        d.push_str(", \"");
+        d.push_str(&s.title);
+        d.push_str("\" (");
+        d.push_str(&s.id);
+        d.push_str(")\n");
     }
-    d.push_str(&format!("Page: {}\n", page_line(f)));
+    d.push_str("Page: ");
+    d.push_str(&page_line(f));
+    d.push('\n');
     if !f.history.is_empty() {
         d.push_str("\nWhat was done:\n");
         for a in tail(&f.history) {
-            d.push_str(&format!("- {} {}\n", clock(a.at, f.at), a.what));
+            d.push_str("- ");
+            push_clock(&mut d, a.at, f.at);
+            d.push(' ');
+            d.push_str(&a.what);
+            d.push('\n');
         }
     }
-    let environment = format!(
-        "Browser: {}\nOS: {}\nViewport: {} x {}\nLanguage: {}",
-        browser(&f.user_agent),
-        os(&f.user_agent),
-        f.viewport.0,
-        f.viewport.1,
-        if f.language.is_empty() {
-            "unknown"
-        } else {
-            &f.language
-        },
-    );
+    let mut environment = ["Browser: ", &browser(&f.user_agent), "\nOS: "].concat();
+    environment.push_str(os(&f.user_agent));
+    environment.push_str("\nViewport: ");
+    push_int(&mut environment, f.viewport.0.into());
+    environment.push_str(" x ");
+    push_int(&mut environment, f.viewport.1.into());
+    environment.push_str("\nLanguage: ");
+    environment.push_str(if f.language.is_empty() {
+        "unknown"
+    } else {
+        &f.language
+    });
     let mut attachments = vec![Attachment {
         key: "environment".into(),
         label: "Browser and device".into(),
@@ -199,11 +219,16 @@ pub fn compose(f: &TicketFacts, redactor: &Redactor) -> TicketDraft {
         include: true,
     }];
     if !f.script_errors.is_empty() {
-        let text = tail(&f.script_errors)
-            .iter()
-            .map(|e| format!("- {} {}", clock(e.at, f.at), r(&e.message)))
-            .collect::<Vec<_>>()
-            .join("\n");
+        let mut text = String::new();
+        for e in tail(&f.script_errors) {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str("- ");
+            push_clock(&mut text, e.at, f.at);
+            text.push(' ');
+            text.push_str(&r(&e.message));
+        }
         attachments.push(Attachment {
             key: "script_errors".into(),
             label: "Recent script errors".into(),
@@ -212,24 +237,24 @@ pub fn compose(f: &TicketFacts, redactor: &Redactor) -> TicketDraft {
         });
     }
     if !f.failed_requests.is_empty() {
-        let text = tail(&f.failed_requests)
-            .iter()
-            .map(|q| {
-                let status = if q.status == 0 {
-                    "network error".to_owned()
-                } else {
-                    q.status.to_string()
-                };
-                format!(
-                    "- {} {} {} → {}",
-                    clock(q.at, f.at),
-                    q.method.to_ascii_uppercase(),
-                    path_of(&q.url),
-                    status
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
+        let mut text = String::new();
+        for q in tail(&f.failed_requests) {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str("- ");
+            push_clock(&mut text, q.at, f.at);
+            text.push(' ');
+            text.push_str(&q.method.to_ascii_uppercase());
+            text.push(' ');
+            text.push_str(&path_of(&q.url));
+            text.push_str(" → ");
+            if q.status == 0 {
+                text.push_str("network error");
+            } else {
+                push_int(&mut text, q.status.into());
+            }
+        }
         attachments.push(Attachment {
             key: "failed_requests".into(),
             label: "Failed requests".into(),
@@ -238,12 +263,16 @@ pub fn compose(f: &TicketFacts, redactor: &Redactor) -> TicketDraft {
         });
     }
     if !f.fields.is_empty() {
-        let text = f
-            .fields
-            .iter()
-            .map(|v| format!("- {}: {}", v.label, r(&v.value)))
-            .collect::<Vec<_>>()
-            .join("\n");
+        let mut text = String::new();
+        for v in &f.fields {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str("- ");
+            text.push_str(&v.label);
+            text.push_str(": ");
+            text.push_str(&r(&v.value));
+        }
         attachments.push(Attachment {
             key: "fields".into(),
             label: "Values entered in the form".into(),
@@ -278,7 +307,7 @@ fn page_line(f: &TicketFacts) -> String {
     if f.page_title.is_empty() {
         path
     } else {
-        format!("{} ({})", f.page_title, path)
+        [f.page_title.as_str(), " (", &path, ")"].concat()
     }
 }
 
@@ -288,16 +317,25 @@ fn path_of(url: &str) -> String {
 }
 
 fn tail<T>(items: &[T]) -> &[T] {
-    &items[items.len().saturating_sub(MAX_LISTED)..]
+    items
+        .get(items.len().saturating_sub(MAX_LISTED)..)
+        .unwrap_or_default()
 }
 
-/// Time of an action relative to when the ticket was drafted: `-2m05s`.
-fn clock(at: Millis, now: Millis) -> String {
+/// Time of an action relative to when the ticket was drafted: `[-2m05s]`.
+fn push_clock(out: &mut String, at: Millis, now: Millis) {
     let s = now.saturating_sub(at) / 1000;
+    out.push_str("[-");
     if s >= 3600 {
-        format!("[-{}h{:02}m]", s / 3600, (s % 3600) / 60)
+        push_int(out, s / 3600);
+        out.push('h');
+        push_int2(out, (s % 3600) / 60);
+        out.push_str("m]");
     } else {
-        format!("[-{}m{:02}s]", s / 60, s % 60)
+        push_int(out, s / 60);
+        out.push('m');
+        push_int2(out, s % 60);
+        out.push_str("s]");
     }
 }
 
@@ -330,12 +368,12 @@ pub fn browser(ua: &str) -> String {
     ];
     for (key, name) in named {
         if let Some(v) = version(key) {
-            return format!("{name} {v}");
+            return [name, " ", v].concat();
         }
     }
     if ua.contains("Safari/") {
         if let Some(v) = version("Version/") {
-            return format!("Safari {v}");
+            return ["Safari ", v].concat();
         }
     }
     if ua.is_empty() {

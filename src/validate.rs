@@ -7,7 +7,7 @@
 //! guide that has any. Messages are written for a guide author, not a programmer:
 //! they name the field and say what to do.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::guide::{
@@ -16,6 +16,7 @@ use crate::guide::{
 };
 use crate::selector;
 use crate::targeting::UrlPattern;
+use crate::text::{int, push_int};
 
 /// One problem in a guide: where (`steps[2].target.css[0]`) and what.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -169,11 +170,33 @@ struct Validator {
     problems: Vec<Problem>,
 }
 
+/// `path[i]`.
+fn indexed(path: &str, i: usize) -> String {
+    let mut out = String::with_capacity(path.len() + 4);
+    out.push_str(path);
+    out.push('[');
+    push_int(&mut out, i as u64);
+    out.push(']');
+    out
+}
+
+/// `"{n}{middle}{max}{end}"`, e.g. "7 is out of range (1 to 10)".
+fn count_text(n: u64, middle: &str, max: u64, end: &str) -> String {
+    let mut out = int(n);
+    out.push_str(middle);
+    push_int(&mut out, max);
+    out.push_str(end);
+    out
+}
+
+// Messages are put together with `concat` and `push_int` rather than `format!`: the
+// runtime validates every guide it is given, so this code is in every user's download
+// (see `crate::text`).
 impl Validator {
-    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
+    fn add(&mut self, path: &str, message: &str) {
         self.problems.push(Problem {
-            path: path.into(),
-            message: message.into(),
+            path: path.to_owned(),
+            message: message.to_owned(),
         });
     }
 
@@ -181,10 +204,16 @@ impl Validator {
         if g.schema != SCHEMA_VERSION {
             self.add(
                 "schema",
-                format!(
-                    "unsupported schema version {}; this Waymark reads version {SCHEMA_VERSION}",
-                    g.schema
-                ),
+                &[
+                    "unsupported schema version ",
+                    &count_text(
+                        g.schema.into(),
+                        "; this Waymark reads version ",
+                        SCHEMA_VERSION.into(),
+                        "",
+                    ),
+                ]
+                .concat(),
             );
         }
         self.id("id", &g.id, "guide id");
@@ -192,7 +221,12 @@ impl Validator {
         if g.version == 0 || g.version > MAX_VERSION {
             self.add(
                 "version",
-                format!("{} is out of range (1 to {MAX_VERSION})", g.version),
+                &count_text(
+                    g.version.into(),
+                    " is out of range (1 to ",
+                    MAX_VERSION.into(),
+                    ")",
+                ),
             );
         }
         if g.matching.urls.is_empty() {
@@ -202,20 +236,20 @@ impl Validator {
             );
         }
         for (i, u) in g.matching.urls.iter().enumerate() {
-            self.url_pattern(&format!("match.urls[{i}]"), u);
+            self.url_pattern(&indexed("match.urls", i), u);
         }
         for (i, rule) in g.matching.audience.iter().enumerate() {
-            let path = format!("match.audience[{i}]");
+            let path = indexed("match.audience", i);
             if rule.attr().trim().is_empty() {
                 self.add(
-                    format!("{path}.attr"),
+                    &[&path, ".attr"].concat(),
                     "name the user attribute, e.g. \"role\"",
                 );
             }
             if let AudienceRule::OneOf { values, .. } | AudienceRule::NotOneOf { values, .. } = rule
             {
                 if values.is_empty() {
-                    self.add(format!("{path}.values"), "list at least one value");
+                    self.add(&[&path, ".values"].concat(), "list at least one value");
                 }
             }
         }
@@ -223,10 +257,12 @@ impl Validator {
             (Start::OnClick(sel), _) => self.selector("start.on_click", sel),
             (Start::Auto, Kind::Tip | Kind::Checklist) => self.add(
                 "start",
-                format!(
-                    "a {} cannot start automatically; use \"launcher\" or on_click",
-                    g.kind.as_str()
-                ),
+                &[
+                    "a ",
+                    g.kind.as_str(),
+                    " cannot start automatically; use \"launcher\" or on_click",
+                ]
+                .concat(),
             ),
             _ => {}
         }
@@ -241,10 +277,12 @@ impl Validator {
         if !is_locale_tag(&g.default_locale) {
             self.add(
                 "default_locale",
-                format!(
-                    "`{}` is not a language tag like \"en\" or \"pt-BR\"",
-                    g.default_locale
-                ),
+                &[
+                    "`",
+                    &g.default_locale,
+                    "` is not a language tag like \"en\" or \"pt-BR\"",
+                ]
+                .concat(),
             );
         }
         if let Some(s) = g.stuck_after_s {
@@ -257,7 +295,7 @@ impl Validator {
             if !crate::markup::is_allowed_href(url) || !url.starts_with("http") {
                 self.add(
                     "related_help",
-                    format!("`{url}` is not an http or https address"),
+                    &["`", url, "` is not an http or https address"].concat(),
                 );
             }
         }
@@ -272,53 +310,63 @@ impl Validator {
         if g.steps.len() > MAX_STEPS {
             self.add(
                 "steps",
-                format!(
-                    "{} steps is too many (at most {MAX_STEPS}); split the tour",
-                    g.steps.len()
+                &count_text(
+                    g.steps.len() as u64,
+                    " steps is too many (at most ",
+                    MAX_STEPS as u64,
+                    "); split the tour",
                 ),
             );
         }
-        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, step) in g.steps.iter().enumerate() {
-            let path = format!("steps[{i}]");
-            if let Some(&j) = seen.get(step.id.as_str()) {
+            let path = indexed("steps", i);
+            // The first step with the same id; tours are short, a scan is enough.
+            let first = g.steps.iter().take(i).position(|s| s.id == step.id);
+            if let Some(j) = first {
                 self.add(
-                    format!("{path}.id"),
-                    format!("duplicate step id `{}` (also steps[{j}])", step.id),
+                    &[&path, ".id"].concat(),
+                    &[
+                        "duplicate step id `",
+                        &step.id,
+                        "` (also ",
+                        &indexed("steps", j),
+                        ")",
+                    ]
+                    .concat(),
                 );
-            } else {
-                seen.insert(&step.id, i);
             }
             self.step(&path, step);
         }
     }
 
     fn step(&mut self, path: &str, s: &Step) {
-        self.id(&format!("{path}.id"), &s.id, "step id");
-        self.title(&format!("{path}.title"), &s.title);
-        self.body(&format!("{path}.body"), &s.body);
+        self.id(&[path, ".id"].concat(), &s.id, "step id");
+        self.title(&[path, ".title"].concat(), &s.title);
+        self.body(&[path, ".body"].concat(), &s.body);
         if let Some(t) = &s.target {
-            self.target(&format!("{path}.target"), t);
+            self.target(&[path, ".target"].concat(), t);
         }
         if let Some(p) = &s.page {
-            self.url_pattern(&format!("{path}.page"), p);
+            self.url_pattern(&[path, ".page"].concat(), p);
         }
         if let Some(n) = s.stuck_after_s {
-            self.stuck_after(&format!("{path}.stuck_after_s"), n);
+            self.stuck_after(&[path, ".stuck_after_s"].concat(), n);
         }
-        let apath = format!("{path}.advance");
+        let apath = [path, ".advance"].concat();
         match &s.advance {
             Advance::Next | Advance::Url { .. } | Advance::Visible { .. } => {}
             a @ (Advance::Click | Advance::Input { .. }) if s.target.is_none() => self.add(
                 &apath,
-                format!("`{}` advances when the user acts on the step's target, but this step has no target", a.name()),
+                &["`", a.name(), "` advances when the user acts on the step's target, but this step has no target"].concat(),
             ),
             _ => {}
         }
         match &s.advance {
-            Advance::Input { pattern } => self.regex(&format!("{apath}.pattern"), pattern),
-            Advance::Url { pattern } => self.url_pattern(&format!("{apath}.pattern"), pattern),
-            Advance::Visible { selector } => self.selector(&format!("{apath}.selector"), selector),
+            Advance::Input { pattern } => self.regex(&[&apath, ".pattern"].concat(), pattern),
+            Advance::Url { pattern } => self.url_pattern(&[&apath, ".pattern"].concat(), pattern),
+            Advance::Visible { selector } => {
+                self.selector(&[&apath, ".selector"].concat(), selector)
+            }
             Advance::Next | Advance::Click => {}
         }
     }
@@ -347,27 +395,42 @@ impl Validator {
         if g.items.len() > MAX_ITEMS {
             self.add(
                 "items",
-                format!("{} items is too many (at most {MAX_ITEMS})", g.items.len()),
+                &count_text(
+                    g.items.len() as u64,
+                    " items is too many (at most ",
+                    MAX_ITEMS as u64,
+                    ")",
+                ),
             );
         }
-        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, item) in g.items.iter().enumerate() {
-            let path = format!("items[{i}]");
-            self.id(&format!("{path}.id"), &item.id, "item id");
-            if let Some(&j) = seen.get(item.id.as_str()) {
+            let path = indexed("items", i);
+            let id_path = [&path, ".id"].concat();
+            self.id(&id_path, &item.id, "item id");
+            // The first item with the same id; checklists are short.
+            let first = g.items.iter().take(i).position(|it| it.id == item.id);
+            if let Some(j) = first {
                 self.add(
-                    format!("{path}.id"),
-                    format!("duplicate item id `{}` (also items[{j}])", item.id),
+                    &id_path,
+                    &[
+                        "duplicate item id `",
+                        &item.id,
+                        "` (also ",
+                        &indexed("items", j),
+                        ")",
+                    ]
+                    .concat(),
                 );
-            } else {
-                seen.insert(&item.id, i);
             }
-            self.title(&format!("{path}.label"), &item.label);
+            self.title(&[&path, ".label"].concat(), &item.label);
             if item.guide == g.id {
-                self.add(format!("{path}.guide"), "a checklist cannot list itself");
+                self.add(
+                    &[&path, ".guide"].concat(),
+                    "a checklist cannot list itself",
+                );
             } else if item.guide.trim().is_empty() {
                 self.add(
-                    format!("{path}.guide"),
+                    &[&path, ".guide"].concat(),
                     "name the id of the tour to complete",
                 );
             }
@@ -378,21 +441,25 @@ impl Validator {
         if present {
             self.add(
                 field,
-                format!(
-                    "a {} has no `{field}`; remove it or change `kind`",
-                    g.kind.as_str()
-                ),
+                &[
+                    "a ",
+                    g.kind.as_str(),
+                    " has no `",
+                    field,
+                    "`; remove it or change `kind`",
+                ]
+                .concat(),
             );
         }
     }
 
     fn locales(&mut self, g: &Guide) {
         for (tag, strings) in &g.locales {
-            let path = format!("locales.{tag}");
+            let path = ["locales.", tag].concat();
             if !is_locale_tag(tag) {
                 self.add(
                     &path,
-                    format!("`{tag}` is not a language tag like \"fr\" or \"pt-BR\""),
+                    &["`", tag, "` is not a language tag like \"fr\" or \"pt-BR\""].concat(),
                 );
             }
             if tag.eq_ignore_ascii_case(&g.default_locale) {
@@ -407,89 +474,97 @@ impl Validator {
     }
 
     fn locale(&mut self, g: &Guide, path: &str, l: &LocaleStrings) {
+        let title_path = [path, ".title"].concat();
         match &l.title {
             None => self.add(
-                format!("{path}.title"),
-                format!("missing translation of the title \"{}\"", g.title),
+                &title_path,
+                &["missing translation of the title \"", &g.title, "\""].concat(),
             ),
-            Some(t) => self.title(&format!("{path}.title"), t),
+            Some(t) => self.title(&title_path, t),
         }
         if g.description.is_some() && l.description.is_none() {
             self.add(
-                format!("{path}.description"),
+                &[path, ".description"].concat(),
                 "missing translation of the description",
             );
         }
-        let ids: BTreeSet<&str> = g.steps.iter().map(|s| s.id.as_str()).collect();
         for s in &g.steps {
             match l.steps.get(&s.id) {
                 None => self.add(
-                    format!("{path}.steps"),
-                    format!("missing translation of step `{}`", s.id),
+                    &[path, ".steps"].concat(),
+                    &["missing translation of step `", &s.id, "`"].concat(),
                 ),
-                Some(t) => self.text(&format!("{path}.steps.{}", s.id), t),
+                Some(t) => self.text(&[path, ".steps.", &s.id].concat(), t),
             }
         }
-        for id in l.steps.keys().filter(|id| !ids.contains(id.as_str())) {
-            self.add(format!("{path}.steps.{id}"), "no step has this id");
+        for id in l.steps.keys() {
+            if !g.steps.iter().any(|s| s.id == *id) {
+                self.add(&[path, ".steps.", id].concat(), "no step has this id");
+            }
         }
+        let tip_path = [path, ".tip"].concat();
         match (&g.tip, &l.tip) {
-            (Some(_), None) => self.add(format!("{path}.tip"), "missing translation of the tip"),
-            (Some(_), Some(t)) => self.text(&format!("{path}.tip"), t),
-            (None, Some(_)) => {
-                self.add(format!("{path}.tip"), "this guide has no tip to translate")
-            }
+            (Some(_), None) => self.add(&tip_path, "missing translation of the tip"),
+            (Some(_), Some(t)) => self.text(&tip_path, t),
+            (None, Some(_)) => self.add(&tip_path, "this guide has no tip to translate"),
             (None, None) => {}
         }
-        let items: BTreeSet<&str> = g.items.iter().map(|i| i.id.as_str()).collect();
         for item in &g.items {
             if !l.items.contains_key(&item.id) {
                 self.add(
-                    format!("{path}.items"),
-                    format!("missing translation of item `{}`", item.id),
+                    &[path, ".items"].concat(),
+                    &["missing translation of item `", &item.id, "`"].concat(),
                 );
             }
         }
-        for id in l.items.keys().filter(|id| !items.contains(id.as_str())) {
-            self.add(format!("{path}.items.{id}"), "no item has this id");
+        for id in l.items.keys() {
+            if !g.items.iter().any(|i| i.id == *id) {
+                self.add(&[path, ".items.", id].concat(), "no item has this id");
+            }
         }
     }
 
     fn text(&mut self, path: &str, t: &Text) {
-        self.title(&format!("{path}.title"), &t.title);
-        self.body(&format!("{path}.body"), &t.body);
+        self.title(&[path, ".title"].concat(), &t.title);
+        self.body(&[path, ".body"].concat(), &t.body);
     }
 
     fn target(&mut self, path: &str, t: &Target) {
+        let css = [path, ".css"].concat();
         if t.css.is_empty() {
-            self.add(format!("{path}.css"), "list at least one CSS selector");
+            self.add(&css, "list at least one CSS selector");
         }
         for (i, sel) in t.css.iter().enumerate() {
-            self.selector(&format!("{path}.css[{i}]"), sel);
+            self.selector(&indexed(&css, i), sel);
         }
         if t.text.as_deref().is_some_and(|s| s.trim().is_empty()) {
             self.add(
-                format!("{path}.text"),
+                &[path, ".text"].concat(),
                 "empty text matches everything; remove it or give the text to look for",
             );
         }
         if t.wait_ms > MAX_WAIT_MS {
             self.add(
-                format!("{path}.wait_ms"),
-                format!("{} is out of range (0 to {MAX_WAIT_MS} ms)", t.wait_ms),
+                &[path, ".wait_ms"].concat(),
+                &count_text(
+                    t.wait_ms.into(),
+                    " is out of range (0 to ",
+                    MAX_WAIT_MS.into(),
+                    " ms)",
+                ),
             );
         }
     }
 
     fn selector(&mut self, path: &str, sel: &str) {
         if let Err(e) = selector::check_chain(sel) {
-            self.add(path, e.to_string());
+            self.add(path, &e.text());
         }
     }
 
     fn url_pattern(&mut self, path: &str, pattern: &str) {
         if let Err(e) = UrlPattern::parse(pattern) {
-            self.add(path, e);
+            self.add(path, &e);
         }
     }
 
@@ -508,7 +583,7 @@ impl Validator {
                 .unwrap_or("")
                 .trim()
                 .trim_start_matches("error: ");
-            self.add(path, format!("invalid regular expression: {last}"));
+            self.add(path, &format!("invalid regular expression: {last}"));
         }
     }
 
@@ -533,7 +608,7 @@ impl Validator {
         if !ok {
             self.add(
                 path,
-                format!("{what} `{id}` must be 1 to 64 lowercase letters, digits, `-` or `_`, starting with a letter or digit"),
+                &[what, " `", id, "` must be 1 to 64 lowercase letters, digits, `-` or `_`, starting with a letter or digit"].concat(),
             );
         }
     }
@@ -541,25 +616,36 @@ impl Validator {
     fn title(&mut self, path: &str, t: &str) {
         if t.trim().is_empty() {
             self.add(path, "must not be empty");
-        } else if t.chars().count() > MAX_TITLE {
+            return;
+        }
+        let n = t.chars().count();
+        if n > MAX_TITLE {
             self.add(
                 path,
-                format!(
-                    "too long ({} characters, at most {MAX_TITLE})",
-                    t.chars().count()
-                ),
+                &[
+                    "too long (",
+                    &count_text(n as u64, " characters, at most ", MAX_TITLE as u64, ")"),
+                ]
+                .concat(),
             );
         }
     }
 
     fn body(&mut self, path: &str, b: &str) {
-        if b.chars().count() > MAX_BODY {
+        let n = b.chars().count();
+        if n > MAX_BODY {
             self.add(
                 path,
-                format!(
-                    "too long ({} characters, at most {MAX_BODY}); split the step",
-                    b.chars().count()
-                ),
+                &[
+                    "too long (",
+                    &count_text(
+                        n as u64,
+                        " characters, at most ",
+                        MAX_BODY as u64,
+                        "); split the step",
+                    ),
+                ]
+                .concat(),
             );
         }
     }
@@ -567,7 +653,15 @@ impl Validator {
     fn stuck_after(&mut self, path: &str, s: u32) {
         let (lo, hi) = STUCK_AFTER_S;
         if !(lo..=hi).contains(&s) {
-            self.add(path, format!("{s} is out of range ({lo} to {hi} seconds)"));
+            self.add(
+                path,
+                &[
+                    &count_text(s.into(), " is out of range (", lo.into(), " to "),
+                    &int(hi.into()),
+                    " seconds)",
+                ]
+                .concat(),
+            );
         }
     }
 }

@@ -4,11 +4,10 @@
 //! with defaults for everything but the app key, so that a typo in a host page gives
 //! a console warning and a working runtime rather than an exception.
 
-use std::collections::BTreeMap;
-
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use waymark::map::SortedMap;
 
 use crate::dom;
 
@@ -17,7 +16,7 @@ use crate::dom;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct User {
     pub id: Option<String>,
-    pub attributes: BTreeMap<String, String>,
+    pub attributes: SortedMap<String>,
 }
 
 impl User {
@@ -27,7 +26,7 @@ impl User {
         if let Some(id) = value.as_string() {
             return User {
                 id: Some(id),
-                attributes: BTreeMap::new(),
+                attributes: SortedMap::new(),
             };
         }
         let Some(obj) = value.dyn_ref::<Object>() else {

@@ -6,6 +6,7 @@
 
 use super::{Effect, Engine, HelpChoice, Phase, SolvedAnswer, StuckSignal};
 use crate::events::{AnalyticsEvent, EventKind};
+use crate::text::push_int;
 use crate::ticket::{GuideRef, StepRef, TicketFacts};
 
 impl Engine {
@@ -148,22 +149,31 @@ impl Engine {
         let step = || match (e.step_index, self.guides.iter().find(|g| g.id == e.guide)) {
             (Some(i), Some(g)) => {
                 let title = g.step_text(i, &self.ctx.locale).map_or("", |(t, _)| t);
-                format!("step {} of {}, \"{title}\"", i + 1, g.steps.len())
+                let mut out = String::from("step ");
+                push_int(&mut out, i as u64 + 1);
+                out.push_str(" of ");
+                push_int(&mut out, g.steps.len() as u64);
+                out.push_str(", \"");
+                out.push_str(title);
+                out.push('"');
+                out
             }
             _ => "a step".to_owned(),
         };
         let detail = e.detail.as_deref().unwrap_or("");
         Some(match e.kind {
-            EventKind::RunStarted => format!("started \"{}\" ({detail})", guide()),
-            EventKind::RunResumed => format!("came back to \"{}\"", guide()),
-            EventKind::StepShown => format!("saw {}", step()),
-            EventKind::StepCompleted => format!("completed {}", step()),
-            EventKind::StepSkipped => format!("skipped {} (its element never appeared)", step()),
-            EventKind::StepBack => format!("went back from {}", step()),
-            EventKind::RunCompleted => format!("finished \"{}\"", guide()),
-            EventKind::RunDismissed => format!("closed \"{}\" at {}", guide(), step()),
-            EventKind::StuckDetected => format!("looked stuck ({detail}) at {}", step()),
-            EventKind::HelpChoice => format!("chose {}", detail.replace('_', " ")),
+            EventKind::RunStarted => ["started \"", guide(), "\" (", detail, ")"].concat(),
+            EventKind::RunResumed => ["came back to \"", guide(), "\""].concat(),
+            EventKind::StepShown => ["saw ", &step()].concat(),
+            EventKind::StepCompleted => ["completed ", &step()].concat(),
+            EventKind::StepSkipped => {
+                ["skipped ", &step(), " (its element never appeared)"].concat()
+            }
+            EventKind::StepBack => ["went back from ", &step()].concat(),
+            EventKind::RunCompleted => ["finished \"", guide(), "\""].concat(),
+            EventKind::RunDismissed => ["closed \"", guide(), "\" at ", &step()].concat(),
+            EventKind::StuckDetected => ["looked stuck (", detail, ") at ", &step()].concat(),
+            EventKind::HelpChoice => ["chose ", &detail.replace('_', " ")].concat(),
             EventKind::LauncherOpened => "opened the Help launcher".to_owned(),
             EventKind::HelpOffered
             | EventKind::TicketFiled

@@ -73,11 +73,17 @@ pub(super) fn parse(src: &str) -> Vec<Inline> {
 }
 
 impl Parser<'_> {
+    /// `src[from..to]`. The parser only cuts next to ASCII markers, so this always
+    /// succeeds; unlike indexing, it compiles no panic path into the runtime.
+    fn slice(&self, from: usize, to: usize) -> &str {
+        self.src.get(from..to).unwrap_or_default()
+    }
+
     /// Pushes the literal text before `to`.
     fn flush(&mut self, to: usize) {
         if to > self.pending {
             self.out
-                .push(Inline::Text(self.src[self.pending..to].to_owned()));
+                .push(Inline::Text(self.slice(self.pending, to).to_owned()));
         }
         self.pending = to;
     }
@@ -85,7 +91,7 @@ impl Parser<'_> {
     /// Pushes `src[from..to]` as the placeholder of a marker; returns its index.
     fn push_marker(&mut self, from: usize, to: usize) -> usize {
         self.flush(from);
-        self.out.push(Inline::Text(self.src[from..to].to_owned()));
+        self.out.push(Inline::Text(self.slice(from, to).to_owned()));
         self.pending = to;
         self.out.len() - 1
     }
@@ -103,7 +109,7 @@ impl Parser<'_> {
         if self.no_more_backticks {
             return i + 1;
         }
-        match self.src[i + 1..].find('`') {
+        match self.slice(i + 1, self.src.len()).find('`') {
             None => {
                 self.no_more_backticks = true;
                 i + 1
@@ -112,7 +118,7 @@ impl Parser<'_> {
             Some(len) => {
                 self.flush(i);
                 self.out
-                    .push(Inline::Code(self.src[i + 1..i + 1 + len].to_owned()));
+                    .push(Inline::Code(self.slice(i + 1, i + 1 + len).to_owned()));
                 self.pending = i + len + 2;
                 i + len + 2
             }
@@ -130,8 +136,8 @@ impl Parser<'_> {
         if left > 3 {
             return end;
         }
-        let before = self.src[..i].chars().next_back();
-        let after = self.src[end..].chars().next();
+        let before = self.slice(0, i).chars().next_back();
+        let after = self.slice(end, self.src.len()).chars().next();
         let (can_open, can_close) = flanking(marker, before, after);
         let both = can_open && can_close;
         if can_close {
@@ -303,17 +309,37 @@ fn destination(src: &str, i: usize) -> Option<(String, usize)> {
 /// after CommonMark's flanking rules: an opener must hug the text after it, a closer
 /// the text before it. `_` must also not be inside a word, so `snake_case` is text.
 fn flanking(marker: u8, before: Option<char>, after: Option<char>) -> (bool, bool) {
-    let space = |c: Option<char>| c.is_none_or(char::is_whitespace);
-    let punct = |c: Option<char>| c.is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace());
-    let left = !space(after) && (!punct(after) || space(before) || punct(before));
-    let right = !space(before) && (!punct(before) || space(after) || punct(after));
+    let (b, a) = (class(before), class(after));
+    let left = a != Class::Space && (a != Class::Punct || b != Class::Word);
+    let right = b != Class::Space && (b != Class::Punct || a != Class::Word);
     if marker == b'_' {
         (
-            left && (!right || punct(before)),
-            right && (!left || punct(after)),
+            left && (!right || b == Class::Punct),
+            right && (!left || a == Class::Punct),
         )
     } else {
         (left, right)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Whitespace, or the start or end of the text.
+    Space,
+    /// Neither whitespace nor alphanumeric.
+    Punct,
+    /// Alphanumeric.
+    Word,
+}
+
+/// One place for the Unicode lookups (their code is large), whichever side asks.
+#[inline(never)]
+fn class(c: Option<char>) -> Class {
+    match c {
+        None => Class::Space,
+        Some(c) if c.is_whitespace() => Class::Space,
+        Some(c) if c.is_alphanumeric() => Class::Word,
+        Some(_) => Class::Punct,
     }
 }
 

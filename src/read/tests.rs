@@ -160,8 +160,14 @@ fn unknown_fields_are_ignored_and_null_is_absent() {
 fn list_indices_are_written_in_decimal() {
     for (i, text) in [(0, "[0]"), (7, "[7]"), (10, "[10]"), (1234, "[1234]")] {
         let mut s = String::from("[");
-        push_index(&mut s, i);
+        crate::text::push_int(&mut s, i);
         s.push(']');
         assert_eq!(s, text);
     }
+}
+
+#[test]
+fn placement_names_are_the_placements_in_order() {
+    let names = Placement::ALL.map(Placement::as_str);
+    assert_eq!(super::PLACEMENT_NAMES, names);
 }

@@ -142,7 +142,7 @@ pub(crate) fn untranslated(g: &Guide) -> LocaleStrings {
 }
 
 pub(crate) fn rename_step_translations(
-    locales: &mut std::collections::BTreeMap<String, LocaleStrings>,
+    locales: &mut waymark::map::SortedMap<LocaleStrings>,
     from: &str,
     to: &str,
 ) {

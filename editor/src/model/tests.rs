@@ -84,7 +84,7 @@ fn renaming_or_removing_a_step_carries_its_translations_along() {
     let mut g = tour(&["a", "b"]);
     let mut d = Draft::loaded(g.clone());
     d.apply(Edit::LocaleAdded("fr".into()));
-    let fr = &d.guide.locales["fr"];
+    let fr = d.guide.locales.get("fr").unwrap();
     assert_eq!(fr.steps.keys().collect::<Vec<_>>(), ["a", "b"]);
     // Every string is still to translate: the core says so, by path.
     assert!(d.problems.iter().any(|p| p.path == "locales.fr.title"));
@@ -92,12 +92,24 @@ fn renaming_or_removing_a_step_carries_its_translations_along() {
     g.steps[0].id = "start".into();
     d.apply(Edit::StepChanged(0, Box::new(g.steps[0].clone())));
     assert_eq!(
-        d.guide.locales["fr"].steps.keys().collect::<Vec<_>>(),
+        d.guide
+            .locales
+            .get("fr")
+            .unwrap()
+            .steps
+            .keys()
+            .collect::<Vec<_>>(),
         ["b", "start"]
     );
     d.apply(Edit::StepRemoved(1));
     assert_eq!(
-        d.guide.locales["fr"].steps.keys().collect::<Vec<_>>(),
+        d.guide
+            .locales
+            .get("fr")
+            .unwrap()
+            .steps
+            .keys()
+            .collect::<Vec<_>>(),
         ["start"]
     );
 }
