@@ -18,7 +18,8 @@ use crate::dom;
 /// The tag of the single element Waymark adds to the page.
 pub const HOST_TAG: &str = "waymark-root";
 
-const CSS: &str = include_str!("style.css");
+/// `style.css` without comments and needless whitespace (see `runtime/build.rs`).
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/style.min.css"));
 
 pub struct Layer {
     pub host: Element,
