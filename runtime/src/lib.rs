@@ -69,6 +69,14 @@ use config::{Config, User};
 pub use layer::HOST_TAG;
 use shell::{post, Msg};
 
+/// A free-list allocator that merges freed neighbours: ~3 KB gzipped smaller than the
+/// standard dlmalloc, and it still gives memory back (the page lives for hours).
+// SAFETY: the runtime is single-threaded wasm (no atomics, no workers share it).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
 thread_local! {
     /// Where the SDK was loaded from: the server when `init` names none.
     static SDK_ORIGIN: RefCell<String> = const { RefCell::new(String::new()) };
