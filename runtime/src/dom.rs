@@ -134,7 +134,20 @@ pub fn listen(
     passive: bool,
     f: impl FnMut(Event) + 'static,
 ) {
-    let closure = Closure::<dyn FnMut(Event)>::new(f);
+    listen_boxed(target, kind, capture, passive, Box::new(f));
+}
+
+/// [`listen`] for a boxed listener: wasm-bindgen's closure code is generic over the
+/// closure, so boxing first keeps one copy of it (~150 bytes per caller).
+#[inline(never)]
+fn listen_boxed(
+    target: &EventTarget,
+    kind: &str,
+    capture: bool,
+    passive: bool,
+    f: Box<dyn FnMut(Event)>,
+) {
+    let closure = Closure::wrap(f);
     let opts = AddEventListenerOptions::new();
     opts.set_capture(capture);
     opts.set_passive(passive);
@@ -149,6 +162,13 @@ pub fn listen(
 
 /// Calls `f` once after `ms` milliseconds. Returns the timer id, for `cancel`.
 pub fn after(ms: f64, f: impl FnOnce() + 'static) -> i32 {
+    after_boxed(ms, Box::new(f))
+}
+
+/// [`after`] for a boxed callback: wasm-bindgen's one-shot closure code is generic
+/// over the closure, so boxing first keeps one copy of it (~250 bytes per caller).
+#[inline(never)]
+fn after_boxed(ms: f64, f: Box<dyn FnOnce()>) -> i32 {
     let Some(w) = window() else { return 0 };
     let cb = Closure::once_into_js(f);
     let ms = if ms.is_finite() {

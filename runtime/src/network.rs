@@ -30,6 +30,13 @@ extern "C" {
 
 /// Calls `done` once, with the value or the error of `promise`.
 pub fn settle(promise: &Promise, done: impl FnOnce(Result<JsValue, JsValue>) + 'static) {
+    settle_boxed(promise, Box::new(done));
+}
+
+/// [`settle`] for a boxed callback: wasm-bindgen's one-shot closure code is generic
+/// over the closure, so boxing first keeps one copy of it (~500 bytes per caller).
+#[inline(never)]
+fn settle_boxed(promise: &Promise, done: Box<dyn FnOnce(Result<JsValue, JsValue>)>) {
     let cell = std::rc::Rc::new(std::cell::Cell::new(Some(done)));
     let (a, b) = (cell.clone(), cell);
     let ok = Closure::once_into_js(move |v: JsValue| {
