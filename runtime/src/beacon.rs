@@ -89,8 +89,8 @@ impl Tips {
         for (i, view) in views.into_iter().enumerate() {
             let beacon = if view.beacon {
                 dom::button(&self.layer, "beacon", "").inspect(|b| {
-                    dom::attr(b, "data-tip", &i.to_string());
-                    dom::attr(b, "aria-label", &format!("{}: {}", words.tip, view.title));
+                    dom::attr(b, "data-tip", &dom::int(i as i64));
+                    dom::attr(b, "aria-label", &[words.tip, ": ", &view.title].concat());
                     dom::attr(b, "aria-expanded", "false");
                     dom::attr(b, "aria-controls", "wm-tip");
                     dom::set_hidden(b, true);

@@ -252,7 +252,35 @@ pub fn px(v: f64) -> i32 {
 
 /// `translate(Xpx,Ypx)` for a transform.
 pub fn translate(x: i32, y: i32) -> String {
-    format!("translate({x}px,{y}px)")
+    ["translate(", &int(x.into()), "px,", &int(y.into()), "px)"].concat()
+}
+
+/// `n` in decimal. The runtime writes its numbers with this and [`hex`] rather than
+/// `format!`, so that none of its code asks for `core::fmt`'s integer formatting.
+#[inline(never)]
+pub fn int(n: i64) -> String {
+    let mut s = String::new();
+    if n < 0 {
+        s.push('-');
+    }
+    digits(&mut s, n.unsigned_abs(), 10, 1);
+    s
+}
+
+/// `n` in lower-case hexadecimal, padded with zeros to `width` digits.
+#[inline(never)]
+pub fn hex(n: u64, width: u32) -> String {
+    let mut s = String::new();
+    digits(&mut s, n, 16, width);
+    s
+}
+
+/// Appends `n` in `base` (at most 16), at least `width` digits.
+fn digits(s: &mut String, n: u64, base: u64, width: u32) {
+    if n >= base || width > 1 {
+        digits(s, n / base, base, width.saturating_sub(1));
+    }
+    s.push(char::from(b"0123456789abcdef"[(n % base) as usize & 15]));
 }
 
 /// Lower case, by the browser (no Unicode tables in the wasm).
@@ -269,5 +297,21 @@ pub fn get_str(obj: &JsValue, key: &str) -> Option<String> {
 pub fn next_frame(f: &Function) {
     if let Some(w) = window() {
         let _ = w.request_animation_frame(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_written_as_format_would() {
+        for n in [0, 7, -7, 10, 99, 100, -4500, i64::MAX, i64::MIN] {
+            assert_eq!(int(n), n.to_string());
+        }
+        assert_eq!(hex(0, 1), "0");
+        assert_eq!(hex(0x1a2b, 1), "1a2b");
+        assert_eq!(hex(0xbeef, 8), "0000beef");
+        assert_eq!(hex(u64::MAX, 8), format!("{:x}", u64::MAX));
     }
 }

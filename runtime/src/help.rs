@@ -269,7 +269,7 @@ impl HelpPanel {
             if let Some(check) = dom::child(&label, "input", "include", "") {
                 dom::attr(&check, "type", "checkbox");
                 dom::attr(&check, "data-key", &a.key);
-                dom::attr(&check, "data-index", &i.to_string());
+                dom::attr(&check, "data-index", &dom::int(i as i64));
                 let _ = Reflect::set(&check, &"checked".into(), &JsValue::from_bool(a.include));
             }
             dom::child(&label, "span", "", &a.label);
@@ -457,11 +457,8 @@ impl Shell {
         facts.failed_requests = pagelog::failed_requests(&self.cfg.server);
         facts.fields = self.captured_fields(&facts);
         let draft = compose(&facts, &Redactor::default());
-        let key = format!(
-            "wm-{}-{:08x}",
-            self.session,
-            (js_sys::Math::random() * f64::from(u32::MAX)) as u32
-        );
+        let random = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+        let key = ["wm-", &self.session, "-", &dom::hex(random.into(), 8)].concat();
         self.launcher.close_panel();
         self.help.show_form(self.words, &draft);
         self.help_state.writing = Some(Writing {
@@ -527,11 +524,8 @@ impl Shell {
             }
             dom::focus_quiet(&self.help.focus_target());
         } else {
-            self.a11y.announce(&format!(
-                "{} {}",
-                self.words.need_a_hand,
-                self.help.text_now()
-            ));
+            self.a11y
+                .announce(&[self.words.need_a_hand, " ", &self.help.text_now()].concat());
         }
     }
 
@@ -620,7 +614,7 @@ impl Shell {
                     self.help
                         .set_error(Some(&self.words.ticket_refused.replace("{why}", &why)));
                 } else {
-                    dom::warn(&format!("Waymark: a saved ticket was refused: {why}"));
+                    dom::warn(&["Waymark: a saved ticket was refused: ", &why].concat());
                 }
             }
             Answer::Unreachable => {

@@ -124,7 +124,7 @@ impl Launcher {
         }
         dom::attr(&self.close, "aria-label", words.close);
         self.back
-            .set_text_content(Some(&format!("‹ {}", words.all_guides)));
+            .set_text_content(Some(&["‹ ", words.all_guides].concat()));
         dom::attr(&self.search, "aria-label", words.search);
         dom::attr(&self.search, "placeholder", words.search);
         self.stuck.set_text_content(Some(words.stuck_launcher));
@@ -161,11 +161,12 @@ impl Launcher {
         dom::clear(&self.list);
         self.rows.clear();
         for entry in &self.entries {
-            let text = format!(
-                "{} {}",
-                entry.title,
-                entry.description.as_deref().unwrap_or("")
-            );
+            let text = [
+                &entry.title,
+                " ",
+                entry.description.as_deref().unwrap_or(""),
+            ]
+            .concat();
             if !query.is_empty() && !dom::lower(&text).contains(&query) {
                 continue;
             }
@@ -175,7 +176,7 @@ impl Launcher {
             let Some(b) = dom::button(&li, "entry", "") else {
                 continue;
             };
-            dom::attr(&b, "data-row", &self.rows.len().to_string());
+            dom::attr(&b, "data-row", &dom::int(self.rows.len() as i64));
             let Some(t) = dom::child(&b, "span", "entry-title", &entry.title) else {
                 continue;
             };
@@ -276,6 +277,6 @@ pub fn progress_bar(parent: &Element, n: usize, total: usize) -> Option<HtmlElem
     dom::attr(&bar, "aria-hidden", "true");
     let fill = dom::child(&bar, "span", "", "")?;
     let pct = (n * 100).checked_div(total).unwrap_or(0);
-    dom::style(&fill, "width", &format!("{pct}%"));
+    dom::style(&fill, "width", &[&dom::int(pct as i64), "%"].concat());
     Some(bar)
 }

@@ -144,7 +144,7 @@ pub fn init(options: JsValue) {
     let options = pick::attach(options, &origin);
     match Config::from_js(&options, &origin) {
         Ok(cfg) => post(Msg::Init(cfg)),
-        Err(e) => dom::warn(&format!("Waymark: {e}")),
+        Err(e) => dom::warn(&["Waymark: ", &e].concat()),
     }
 }
 

@@ -66,25 +66,23 @@ pub fn get_json(url: &str, done: impl FnOnce(Result<JsValue, String>) + 'static)
     settle(&fetched, move |r| match r {
         Ok(resp) => {
             let Ok(resp) = resp.dyn_into::<Response>() else {
-                return done(Err(format!("{url}: not a response")));
+                return done(Err([&url, ": not a response"].concat()));
             };
             if !resp.ok() {
-                return done(Err(format!("{url}: HTTP {}", resp.status())));
+                let status = dom::int(resp.status().into());
+                return done(Err([&url, ": HTTP ", &status].concat()));
             }
             match resp.json() {
                 Ok(p) => settle(&p, move |r| {
-                    done(r.map_err(|_| format!("{url}: the answer is not JSON")))
+                    done(r.map_err(|_| [&url, ": the answer is not JSON"].concat()))
                 }),
-                Err(_) => done(Err(format!("{url}: the answer is not JSON"))),
+                Err(_) => done(Err([&url, ": the answer is not JSON"].concat())),
             }
         }
-        Err(e) => done(Err(format!(
-            "{url}: {}",
-            js_sys::Error::from(e)
-                .message()
-                .as_string()
-                .unwrap_or_default()
-        ))),
+        Err(e) => {
+            let why = js_sys::Error::from(e).message().as_string();
+            done(Err([&url, ": ", &why.unwrap_or_default()].concat()))
+        }
     });
 }
 
@@ -114,9 +112,10 @@ impl Outbox {
                 .and_then(|s| s.as_string())
                 .unwrap_or_else(|| "null".into())
         };
-        let mut head = format!("\"user\":{}", json(user.id.as_deref()));
+        let mut head = ["\"user\":", &json(user.id.as_deref())].concat();
         if let Some(segment) = user.attributes.get("segment") {
-            head.push_str(&format!(",\"segment\":{}", json(Some(segment))));
+            head.push_str(",\"segment\":");
+            head.push_str(&json(Some(segment)));
         }
         Outbox {
             url,
@@ -141,7 +140,7 @@ impl Outbox {
     }
 
     fn body(&self, events: &[String]) -> String {
-        format!("{{{},\"events\":[{}]}}", self.head, events.join(","))
+        ["{", &self.head, ",\"events\":[", &events.join(","), "]}"].concat()
     }
 
     /// Sends what is queued with `fetch`. Returns the events of batches that failed

@@ -231,7 +231,7 @@ fn write_arrow(arrow: &HtmlElement, a: Option<(Side, i32)>) {
         return;
     };
     dom::set_hidden(arrow, false);
-    let along = format!("{along}px");
+    let along = [&dom::int(along.into()), "px"].concat();
     let edge = "-4.5px".to_owned();
     let far = "calc(100% - 4.5px)".to_owned();
     let (left, top) = match side {

@@ -65,8 +65,8 @@ impl Tickets {
     pub fn new(server: &str, app: &str) -> Tickets {
         let app_part: String = js_sys::encode_uri_component(app).into();
         Tickets {
-            url: format!("{server}/v1/apps/{app_part}/tickets"),
-            storage_key: format!("waymark:{app}:tickets"),
+            url: [server, "/v1/apps/", &app_part, "/tickets"].concat(),
+            storage_key: ["waymark:", app, ":tickets"].concat(),
             failures: 0,
             retry_timer: 0,
             in_flight: Vec::new(),
@@ -195,7 +195,7 @@ impl Tickets {
     /// Asks for a ticket's status; `check` counts the checks so far.
     pub fn check_status(&self, key: String, id: &str, check: u32) {
         let id_part: String = js_sys::encode_uri_component(id).into();
-        let url = format!("{}/{id_part}", self.url);
+        let url = [&self.url, "/", &id_part].concat();
         crate::network::get_json(&url, move |r| {
             if let Ok(v) = r {
                 if let Some(state) = state_of(&v) {
@@ -231,7 +231,8 @@ fn read_answer(resp: Option<Response>, done: impl FnOnce(Answer) + 'static) {
         if (200..300).contains(&status) {
             return done(state_of(&v).map_or(Answer::Unreachable, Answer::Accepted));
         }
-        let mut why = dom::get_str(&v, "error").unwrap_or_else(|| format!("HTTP {status}"));
+        let mut why = dom::get_str(&v, "error")
+            .unwrap_or_else(|| ["HTTP ", &crate::dom::int(status.into())].concat());
         if let Ok(problems) = Reflect::get(&v, &"problems".into()) {
             if Array::is_array(&problems) {
                 for p in Array::from(&problems).iter() {
@@ -240,7 +241,7 @@ fn read_answer(resp: Option<Response>, done: impl FnOnce(Answer) + 'static) {
                     else {
                         continue;
                     };
-                    why.push_str(&format!("; {path}: {message}"));
+                    why.push_str(&["; ", &path, ": ", &message].concat());
                 }
             }
         }
