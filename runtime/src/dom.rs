@@ -9,9 +9,7 @@
 use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{
-    AddEventListenerOptions, Document, Element, Event, EventTarget, HtmlElement, Window,
-};
+use web_sys::{Document, Element, Event, EventTarget, HtmlElement, Window};
 
 pub const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
@@ -148,16 +146,31 @@ fn listen_boxed(
     f: Box<dyn FnMut(Event)>,
 ) {
     let closure = Closure::wrap(f);
-    let opts = AddEventListenerOptions::new();
-    opts.set_capture(capture);
-    opts.set_passive(passive);
+    let opts = options(match (capture, passive) {
+        (false, false) => r#"{"capture":false,"passive":false}"#,
+        (false, true) => r#"{"capture":false,"passive":true}"#,
+        (true, false) => r#"{"capture":true,"passive":false}"#,
+        (true, true) => r#"{"capture":true,"passive":true}"#,
+    });
     let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
         kind,
         closure.as_ref().unchecked_ref(),
-        &opts,
+        opts.unchecked_ref(),
     );
     // Our listeners live as long as the page; the closure must too.
     closure.forget();
+}
+
+/// An options dictionary (fetch, listeners, observers, scrolling) from constant
+/// JSON text. One `JSON.parse` import serves them all, where web-sys has an import
+/// and a JS shim for every dictionary setter, and building them property by
+/// property costs more wasm at each call site.
+#[inline(never)]
+pub fn options(json: &str) -> js_sys::Object {
+    // Constant text of an object: it parses to an object (never a panic either way).
+    js_sys::JSON::parse(json)
+        .map(JsCast::unchecked_into)
+        .unwrap_or_default()
 }
 
 /// Calls `f` once after `ms` milliseconds. Returns the timer id, for `cancel`.

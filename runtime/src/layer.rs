@@ -11,7 +11,7 @@
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{Document, Element, HtmlElement, ShadowRoot};
 
 use crate::dom;
 
@@ -45,7 +45,7 @@ impl Layer {
                     h.remove();
                 }
                 let h = doc.create_element(HOST_TAG)?;
-                h.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+                h.attach_shadow(dom::options(r#"{"mode":"open"}"#).unchecked_ref())?;
                 h
             }
         };

@@ -8,10 +8,10 @@
 //! and never reaches the host page: events wait for the next try, the catalog
 //! simply stays empty.
 
-use js_sys::{Array, Promise};
+use js_sys::{Array, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, BlobPropertyBag, RequestInit, Response};
+use web_sys::{Blob, Response};
 
 use waymark::engine::Input;
 use waymark::events::Trigger;
@@ -58,10 +58,8 @@ pub fn get_json(url: &str, done: impl FnOnce(Result<JsValue, String>) + 'static)
     let Some(w) = dom::window() else {
         return done(Err("no window".into()));
     };
-    let init = RequestInit::new();
-    init.set_method("GET");
-    init.set_credentials(web_sys::RequestCredentials::Omit);
-    let fetched = w.fetch_with_str_and_init(url, &init);
+    let init = dom::options(r#"{"method":"GET","credentials":"omit"}"#);
+    let fetched = w.fetch_with_str_and_init(url, init.unchecked_ref());
     let url = url.to_owned();
     settle(&fetched, move |r| match r {
         Ok(resp) => {
@@ -151,15 +149,11 @@ impl Outbox {
         while !self.queue.is_empty() {
             let n = self.queue.len().min(BATCH);
             let events: Vec<String> = self.queue.drain(..n).collect();
-            let init = RequestInit::new();
-            init.set_method("POST");
-            // Not in web-sys's RequestInit yet; the browser reads it all the same.
-            let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &JsValue::TRUE);
-            init.set_credentials(web_sys::RequestCredentials::Omit);
-            init.set_body(&JsValue::from_str(&self.body(&events)));
             let headers = Array::of2(&"content-type".into(), &"application/json".into());
-            init.set_headers(&Array::of1(&headers));
-            let sent = w.fetch_with_str_and_init(&self.url, &init);
+            let init = dom::options(r#"{"method":"POST","keepalive":true,"credentials":"omit"}"#);
+            let _ = Reflect::set(&init, &"body".into(), &self.body(&events).into());
+            let _ = Reflect::set(&init, &"headers".into(), &Array::of1(&headers));
+            let sent = w.fetch_with_str_and_init(&self.url, init.unchecked_ref());
             let again = requeue.clone();
             settle(&sent, move |r| {
                 // A 4xx means the server read and refused the batch: do not resend.
@@ -195,9 +189,8 @@ impl Outbox {
             let n = self.queue.len().min(BATCH);
             let body = self.body(&self.queue[..n]);
             let parts = Array::of1(&JsValue::from_str(&body));
-            let bag = BlobPropertyBag::new();
-            bag.set_type("text/plain");
-            let queued = Blob::new_with_str_sequence_and_options(&parts, &bag)
+            let bag = dom::options(r#"{"type":"text/plain"}"#);
+            let queued = Blob::new_with_str_sequence_and_options(&parts, bag.unchecked_ref())
                 .ok()
                 .and_then(|blob| nav.send_beacon_with_opt_blob(&self.url, Some(&blob)).ok())
                 .unwrap_or(false);

@@ -12,7 +12,7 @@
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{RequestInit, Response};
+use web_sys::Response;
 
 use crate::dom;
 use crate::network::settle;
@@ -168,16 +168,14 @@ impl Tickets {
         }
         let Some(w) = dom::window() else { return };
         self.in_flight.push(ticket.key.clone());
-        let init = RequestInit::new();
-        init.set_method("POST");
-        init.set_credentials(web_sys::RequestCredentials::Omit);
-        init.set_body(&JsValue::from_str(&ticket.body));
         let headers = Array::of2(
             &Array::of2(&"content-type".into(), &"application/json".into()),
             &Array::of2(&"idempotency-key".into(), &ticket.key.as_str().into()),
         );
-        init.set_headers(&headers);
-        let sent = w.fetch_with_str_and_init(&self.url, &init);
+        let init = dom::options(r#"{"method":"POST","credentials":"omit"}"#);
+        let _ = Reflect::set(&init, &"body".into(), &ticket.body.as_str().into());
+        let _ = Reflect::set(&init, &"headers".into(), &headers);
+        let sent = w.fetch_with_str_and_init(&self.url, init.unchecked_ref());
         let key = ticket.key.clone();
         settle(&sent, move |r| {
             let resp = r.ok().and_then(|v| v.dyn_into::<Response>().ok());

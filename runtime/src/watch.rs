@@ -10,7 +10,7 @@
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, MutationObserver, MutationObserverInit, Node, ResizeObserver};
+use web_sys::{Element, MutationObserver, Node, ResizeObserver};
 
 use crate::dom;
 use crate::shell::{post, Msg};
@@ -79,12 +79,10 @@ impl Watch {
             return;
         }
         let Some(mo) = &self.mutations else { return };
-        let opts = MutationObserverInit::new();
-        opts.set_child_list(true);
-        opts.set_subtree(true);
-        opts.set_attributes(true);
-        opts.set_character_data(true);
-        if mo.observe_with_options(root, &opts).is_ok() {
+        let opts = dom::options(
+            r#"{"childList":true,"subtree":true,"attributes":true,"characterData":true}"#,
+        );
+        if mo.observe_with_options(root, opts.unchecked_ref()).is_ok() {
             self.observed.push(root.clone());
         }
     }
