@@ -280,6 +280,9 @@ append_loader() {
 build_runtime() {
     mkdir -p www/sdk
     build_wasm waymark-runtime www/sdk waymark
+    # Flattened and re-looped control flow gives -Oz more to merge: ~750 B gzipped
+    # less (measured: --type-ssa --gufa, --inlining-optimizing, -O3 first: no gain).
+    wasm-opt --flatten --rereloop -Oz www/sdk/waymark_bg.wasm -o www/sdk/waymark_bg.wasm
     # Optimising until nothing changes takes ~10 s more and saves ~9 KB gzipped.
     wasm-opt -Oz --converge www/sdk/waymark_bg.wasm -o www/sdk/waymark_bg.wasm
     # Short import and export names in the wasm and the glue: ~6 KB gzipped less.
