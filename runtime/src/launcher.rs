@@ -43,37 +43,33 @@ pub struct Launcher {
     pub view: View,
 }
 
+/// The launcher's elements (see [`dom::build`]), in the order [`Launcher::new`]
+/// takes them; the texts that depend on the language are set by `relabel`.
+const SKELETON: &str = "
+button.launcher|type=button|aria-expanded=false|aria-controls=wm-panel
+ span.mark|=?|aria-hidden=true
+ span.label
+section.panel|id=wm-panel|role=dialog|aria-modal=false|aria-labelledby=wm-panel-title|hidden
+ div.panel-head
+  h2.panel-title|id=wm-panel-title
+  button.close|=×|type=button
+ button.back-link|type=button
+ input.search|type=search|autocomplete=off
+ p.progress-text
+ span.bar|role=progressbar
+  span
+ ul.list
+ p.empty
+ button.stuck-link|type=button
+";
+
 impl Launcher {
     pub fn new(layer: &Element, words: &Words) -> Option<Launcher> {
-        let button = dom::button(layer, "launcher", "")?;
-        dom::child(&button, "span", "mark", "?")?
-            .set_attribute("aria-hidden", "true")
-            .ok()?;
-        dom::child(&button, "span", "label", words.help)?;
-        dom::attr(&button, "aria-expanded", "false");
-        dom::attr(&button, "aria-controls", "wm-panel");
-        let panel = dom::child(layer, "section", "panel", "")?;
-        dom::attr(&panel, "id", "wm-panel");
-        dom::attr(&panel, "role", "dialog");
-        dom::attr(&panel, "aria-modal", "false");
-        dom::attr(&panel, "aria-labelledby", "wm-panel-title");
-        dom::set_hidden(&panel, true);
-        let head = dom::child(&panel, "div", "panel-head", "")?;
-        let title = dom::child(&head, "h2", "panel-title", words.help)?;
-        dom::attr(&title, "id", "wm-panel-title");
-        let close = dom::button(&head, "close", "×")?;
-        let back = dom::button(&panel, "back-link", "")?;
-        let search: HtmlInputElement =
-            wasm_bindgen::JsCast::dyn_into(dom::child(&panel, "input", "search", "")?).ok()?;
-        dom::attr(&search, "type", "search");
-        dom::attr(&search, "autocomplete", "off");
-        let progress = dom::child(&panel, "p", "progress-text", "")?;
-        let bar = dom::child(&panel, "span", "bar", "")?;
-        dom::attr(&bar, "role", "progressbar");
-        dom::child(&bar, "span", "", "")?;
-        let list = dom::child(&panel, "ul", "list", "")?;
-        let empty = dom::child(&panel, "p", "empty", "")?;
-        let stuck = dom::button(&panel, "stuck-link", "")?;
+        let [button, _, _, panel, _, title, close, back, search, progress, bar, _, list, empty, stuck] =
+            <[HtmlElement; 15]>::try_from(dom::build(layer, SKELETON)?).ok()?;
+        title.set_text_content(Some(words.help));
+        // An `<input>`, as built.
+        let search: HtmlInputElement = wasm_bindgen::JsCast::unchecked_into(search);
         dom::listen(&stuck, "click", false, false, |_| {
             post(Msg::Ui(Action::Stuck))
         });
