@@ -169,7 +169,14 @@ pub fn listen(
     passive: bool,
     f: impl FnMut(Event) + 'static,
 ) {
-    listen_boxed(target, kind, capture, passive, Box::new(f));
+    let mut f = f;
+    listen_boxed(
+        target,
+        kind,
+        capture,
+        passive,
+        Box::new(move |e: JsValue| f(e.unchecked_into())),
+    );
 }
 
 /// [`listen`] for a boxed listener: wasm-bindgen's closure code is generic over the
@@ -180,8 +187,10 @@ fn listen_boxed(
     kind: &str,
     capture: bool,
     passive: bool,
-    f: Box<dyn FnMut(Event)>,
+    f: Box<dyn FnMut(JsValue)>,
 ) {
+    // `FnMut(JsValue)`, not `FnMut(Event)`: each closure signature costs an invoke
+    // shim in the wasm and a wrapper in the glue, and this one serves them all.
     let closure = Closure::wrap(f);
     let opts = options(match (capture, passive) {
         (false, false) => r#"{"capture":false,"passive":false}"#,
@@ -220,7 +229,8 @@ pub fn after(ms: f64, f: impl FnOnce() + 'static) -> i32 {
 #[inline(never)]
 fn after_boxed(ms: f64, f: Box<dyn FnOnce()>) -> i32 {
     let Some(w) = window() else { return 0 };
-    let cb = Closure::once_into_js(f);
+    // Takes (and ignores) an argument: the same closure signature as the rest.
+    let cb = Closure::once_into_js(move |_: JsValue| f());
     let ms = if ms.is_finite() {
         ms.clamp(0.0, 2e9)
     } else {

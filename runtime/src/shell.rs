@@ -213,7 +213,9 @@ impl Shell {
         launcher.set_visible(false);
         layer.set_label(words.help);
         layer.set_direction(layer::page_is_rtl(), &cfg.locale);
-        let frame_cb = Closure::<dyn FnMut(f64)>::new(|_: f64| post(Msg::Frame)).into_js_value();
+        // `FnMut(JsValue)` like every listener (one closure signature, see `dom::listen`).
+        let frame_cb =
+            Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| post(Msg::Frame)).into_js_value();
         navigation::install();
         interaction::install(&layer, &overlay);
         let random = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
