@@ -293,10 +293,11 @@ build_runtime() {
     # Optimising until nothing changes takes ~10 s more and saves ~9 KB gzipped.
     wasm-opt $inline -Oz --converge www/sdk/waymark_bg.wasm -o www/sdk/waymark_bg.wasm
     # Short import and export names in the wasm and the glue: ~6 KB gzipped less.
+    # The producers and target-features sections are for tools, not browsers.
     local names
     names=$(mktemp -t waymark-names.XXXXXX)
-    wasm-opt --minify-imports-and-exports-and-modules www/sdk/waymark_bg.wasm \
-        -o www/sdk/waymark_bg.wasm >"$names"
+    wasm-opt --minify-imports-and-exports-and-modules --strip-producers --strip-target-features \
+        www/sdk/waymark_bg.wasm -o www/sdk/waymark_bg.wasm >"$names"
     node runtime/js/shorten-names.mjs "$names" www/sdk/waymark.js www/sdk/waymark_bg.wasm
     rm -f "$names"
     append_loader www/sdk/waymark.js false
