@@ -49,17 +49,18 @@ pub struct Reads {
     bubble: Size,
 }
 
+/// The bubble's elements (see [`dom::build`]), in the order [`Tips::new`] takes them.
+const SKELETON: &str = "
+div.tip|hidden|id=wm-tip
+ div.scroll
+  h2.title|id=wm-tip-title|dir=auto
+  div.body|dir=auto
+";
+
 impl Tips {
     pub fn new(layer: &Element) -> Option<Tips> {
-        let bubble = dom::child(layer, "div", "tip", "")?;
-        dom::set_hidden(&bubble, true);
-        dom::attr(&bubble, "id", "wm-tip");
-        let scroll = dom::child(&bubble, "div", "scroll", "")?;
-        let title = dom::child(&scroll, "h2", "title", "")?;
-        dom::attr(&title, "id", "wm-tip-title");
-        let body = dom::child(&scroll, "div", "body", "")?;
-        dom::attr(&title, "dir", "auto");
-        dom::attr(&body, "dir", "auto");
+        let [bubble, _, title, body] =
+            <[HtmlElement; 4]>::try_from(dom::build(layer, SKELETON)?).ok()?;
         Some(Tips {
             layer: layer.clone(),
             items: Vec::new(),
@@ -89,8 +90,8 @@ impl Tips {
         for (i, view) in views.into_iter().enumerate() {
             let beacon = if view.beacon {
                 dom::button(&self.layer, "beacon", "").inspect(|b| {
-                    dom::attr(b, "data-tip", &i.to_string());
-                    dom::attr(b, "aria-label", &format!("{}: {}", words.tip, view.title));
+                    dom::attr(b, "data-tip", &dom::int(i as i64));
+                    dom::attr(b, "aria-label", &[words.tip, ": ", &view.title].concat());
                     dom::attr(b, "aria-expanded", "false");
                     dom::attr(b, "aria-controls", "wm-tip");
                     dom::set_hidden(b, true);

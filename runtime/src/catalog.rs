@@ -60,7 +60,8 @@ pub fn definitions(value: &JsValue) -> Array {
 pub fn read(list: &Array) -> Vec<Guide> {
     let mut guides = Vec::new();
     for (i, value) in list.iter().enumerate() {
-        let name = dom::get_str(&value, "id").unwrap_or_else(|| format!("#{i}"));
+        let name =
+            dom::get_str(&value, "id").unwrap_or_else(|| ["#", &dom::int(i as i64)].concat());
         let checked = wire::guide(value).map_err(|p| vec![p]).and_then(|g| {
             let mut problems = validate_guide(&g);
             problems.extend(regex_problem(&g));
@@ -72,9 +73,14 @@ pub fn read(list: &Array) -> Vec<Guide> {
         });
         match checked {
             Ok(g) if guides.iter().any(|o: &Guide| o.id == g.id) => {
-                dom::warn(&format!(
-                    "Waymark: skipped guide `{name}`: id: another guide already has this id"
-                ));
+                dom::warn(
+                    &[
+                        "Waymark: skipped guide `",
+                        &name,
+                        "`: id: another guide already has this id",
+                    ]
+                    .concat(),
+                );
             }
             Ok(g) => guides.push(g),
             Err(problems) => dom::warn(&describe(&name, &problems)),
@@ -84,13 +90,20 @@ pub fn read(list: &Array) -> Vec<Guide> {
 }
 
 fn describe(name: &str, problems: &[Problem]) -> String {
-    let mut text = format!("Waymark: skipped guide `{name}`: ");
+    let mut text = ["Waymark: skipped guide `", name, "`: "].concat();
     match problems.first() {
-        Some(p) => text.push_str(&p.to_string()),
+        // As `Problem`'s Display writes it, without going through `fmt`.
+        Some(p) => {
+            text.push_str(&p.path);
+            text.push_str(": ");
+            text.push_str(&p.message);
+        }
         None => text.push_str("it is not valid"),
     }
     if problems.len() > 1 {
-        text.push_str(&format!(" (and {} more problems)", problems.len() - 1));
+        text.push_str(" (and ");
+        text.push_str(&dom::int(problems.len() as i64 - 1));
+        text.push_str(" more problems)");
     }
     text
 }
@@ -102,8 +115,8 @@ fn regex_problem(g: &Guide) -> Option<Problem> {
         .enumerate()
         .find_map(|(i, step)| match &step.advance {
             Advance::Input { pattern } if regexp(pattern).is_none() => Some(Problem {
-                path: format!("steps[{i}].advance.pattern"),
-                message: format!("`{pattern}` is not a valid regular expression"),
+                path: ["steps[", &dom::int(i as i64), "].advance.pattern"].concat(),
+                message: ["`", pattern, "` is not a valid regular expression"].concat(),
             }),
             _ => None,
         })

@@ -24,14 +24,14 @@ pub fn show(l: &mut Launcher, view: &ChecklistView, words: &Words) {
     l.progress.set_text_content(Some(&text));
     dom::set_hidden(&l.progress, false);
     dom::set_hidden(&l.bar, false);
-    dom::attr(&l.bar, "aria-valuenow", &done.to_string());
+    dom::attr(&l.bar, "aria-valuenow", &dom::int(done as i64));
     dom::attr(&l.bar, "aria-valuemin", "0");
-    dom::attr(&l.bar, "aria-valuemax", &total.to_string());
+    dom::attr(&l.bar, "aria-valuemax", &dom::int(total as i64));
     dom::attr(&l.bar, "aria-label", &text);
     if let Some(fill) = l.bar.first_element_child() {
         let pct = (done * 100).checked_div(total).unwrap_or(0);
         if let Ok(fill) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(fill) {
-            dom::style(&fill, "width", &format!("{pct}%"));
+            dom::style(&fill, "width", &[&dom::int(pct as i64), "%"].concat());
         }
     }
     dom::clear(&l.list);
@@ -48,7 +48,7 @@ pub fn show(l: &mut Launcher, view: &ChecklistView, words: &Words) {
         let Some(b) = dom::button(&li, class, "") else {
             continue;
         };
-        dom::attr(&b, "data-row", &l.rows.len().to_string());
+        dom::attr(&b, "data-row", &dom::int(l.rows.len() as i64));
         if let Some(check) = dom::child(&b, "span", "check", if item.done { "✓" } else { "" }) {
             dom::attr(&check, "aria-hidden", "true");
         }
@@ -61,7 +61,7 @@ pub fn show(l: &mut Launcher, view: &ChecklistView, words: &Words) {
         dom::attr(
             &b,
             "aria-label",
-            &format!("{}, {}", item.label, dom::lower(state)),
+            &[&item.label, ", ", &dom::lower(state)].concat(),
         );
         l.rows.push(item.guide.clone());
     }

@@ -48,7 +48,11 @@ impl User {
                     let n = js_sys::Number::from(value.as_f64()?);
                     n.to_string_with_radix(10).ok().map(String::from)
                 })
-                .or_else(|| value.as_bool().map(|b| b.to_string()))
+                .or_else(|| {
+                    value
+                        .as_bool()
+                        .map(|b| (if b { "true" } else { "false" }).to_owned())
+                })
                 .unwrap_or_default();
             if key == "id" {
                 user.id = Some(text);
@@ -122,11 +126,11 @@ impl Config {
     }
 
     pub fn catalog_url(&self) -> String {
-        format!("{}/v1/apps/{}/guides", self.server, encode(&self.app))
+        [&self.server, "/v1/apps/", &encode(&self.app), "/guides"].concat()
     }
 
     pub fn events_url(&self) -> String {
-        format!("{}/v1/apps/{}/events", self.server, encode(&self.app))
+        [&self.server, "/v1/apps/", &encode(&self.app), "/events"].concat()
     }
 }
 

@@ -9,9 +9,7 @@
 use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{
-    AddEventListenerOptions, Document, Element, Event, EventTarget, HtmlElement, Window,
-};
+use web_sys::{Document, Element, Event, EventTarget, HtmlElement, Window};
 
 pub const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
@@ -62,6 +60,43 @@ pub fn child(parent: &Element, tag: &str, class: &str, text: &str) -> Option<Htm
     }
     parent.append_child(&e).ok()?;
     Some(e)
+}
+
+/// Builds a static piece of UI under `root` from a compact description and returns
+/// its elements in the order they are described, or `None` if the document refused
+/// one. Each line is one element, indented one space per level below its parent:
+/// `tag.class names|name=value|name|=text` (an attribute without `=` is empty, a
+/// field `=text` is the text). The panels' skeletons described as text cost a few
+/// kilobytes less of wasm than a few calls per element in every constructor; the
+/// elements, attributes and order are the same.
+#[inline(never)]
+pub fn build(root: &Element, spec: &str) -> Option<Vec<HtmlElement>> {
+    let mut out = Vec::new();
+    // The last element seen at each depth: the parents of the next line.
+    let mut open: Vec<HtmlElement> = Vec::new();
+    for line in spec.split('\n') {
+        let body = line.trim_start_matches(' ');
+        let depth = line.len() - body.len();
+        let mut fields = body.split('|');
+        let head = fields.next().unwrap_or_default();
+        if head.is_empty() {
+            continue;
+        }
+        open.truncate(depth);
+        let parent: &Element = open.last().map_or(root, |p| p);
+        let (tag, class) = head.split_once('.').unwrap_or((head, ""));
+        let e = child(parent, tag, class, "")?;
+        for field in fields {
+            match field.split_once('=') {
+                Some(("", text)) => e.set_text_content(Some(text)),
+                Some((name, value)) => attr(&e, name, value),
+                None => attr(&e, field, ""),
+            }
+        }
+        open.push(e.clone());
+        out.push(e);
+    }
+    Some(out)
 }
 
 /// A `<button type="button">` with text, appended to `parent`.
@@ -134,23 +169,68 @@ pub fn listen(
     passive: bool,
     f: impl FnMut(Event) + 'static,
 ) {
-    let closure = Closure::<dyn FnMut(Event)>::new(f);
-    let opts = AddEventListenerOptions::new();
-    opts.set_capture(capture);
-    opts.set_passive(passive);
+    let mut f = f;
+    listen_boxed(
+        target,
+        kind,
+        capture,
+        passive,
+        Box::new(move |e: JsValue| f(e.unchecked_into())),
+    );
+}
+
+/// [`listen`] for a boxed listener: wasm-bindgen's closure code is generic over the
+/// closure, so boxing first keeps one copy of it (~150 bytes per caller).
+#[inline(never)]
+fn listen_boxed(
+    target: &EventTarget,
+    kind: &str,
+    capture: bool,
+    passive: bool,
+    f: Box<dyn FnMut(JsValue)>,
+) {
+    // `FnMut(JsValue)`, not `FnMut(Event)`: each closure signature costs an invoke
+    // shim in the wasm and a wrapper in the glue, and this one serves them all.
+    let closure = Closure::wrap(f);
+    let opts = options(match (capture, passive) {
+        (false, false) => r#"{"capture":false,"passive":false}"#,
+        (false, true) => r#"{"capture":false,"passive":true}"#,
+        (true, false) => r#"{"capture":true,"passive":false}"#,
+        (true, true) => r#"{"capture":true,"passive":true}"#,
+    });
     let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
         kind,
         closure.as_ref().unchecked_ref(),
-        &opts,
+        opts.unchecked_ref(),
     );
     // Our listeners live as long as the page; the closure must too.
     closure.forget();
 }
 
+/// An options dictionary (fetch, listeners, observers, scrolling) from constant
+/// JSON text. One `JSON.parse` import serves them all, where web-sys has an import
+/// and a JS shim for every dictionary setter, and building them property by
+/// property costs more wasm at each call site.
+#[inline(never)]
+pub fn options(json: &str) -> js_sys::Object {
+    // Constant text of an object: it parses to an object (never a panic either way).
+    js_sys::JSON::parse(json)
+        .map(JsCast::unchecked_into)
+        .unwrap_or_default()
+}
+
 /// Calls `f` once after `ms` milliseconds. Returns the timer id, for `cancel`.
 pub fn after(ms: f64, f: impl FnOnce() + 'static) -> i32 {
+    after_boxed(ms, Box::new(f))
+}
+
+/// [`after`] for a boxed callback: wasm-bindgen's one-shot closure code is generic
+/// over the closure, so boxing first keeps one copy of it (~250 bytes per caller).
+#[inline(never)]
+fn after_boxed(ms: f64, f: Box<dyn FnOnce()>) -> i32 {
     let Some(w) = window() else { return 0 };
-    let cb = Closure::once_into_js(f);
+    // Takes (and ignores) an argument: the same closure signature as the rest.
+    let cb = Closure::once_into_js(move |_: JsValue| f());
     let ms = if ms.is_finite() {
         ms.clamp(0.0, 2e9)
     } else {
@@ -232,7 +312,35 @@ pub fn px(v: f64) -> i32 {
 
 /// `translate(Xpx,Ypx)` for a transform.
 pub fn translate(x: i32, y: i32) -> String {
-    format!("translate({x}px,{y}px)")
+    ["translate(", &int(x.into()), "px,", &int(y.into()), "px)"].concat()
+}
+
+/// `n` in decimal. The runtime writes its numbers with this and [`hex`] rather than
+/// `format!`, so that none of its code asks for `core::fmt`'s integer formatting.
+#[inline(never)]
+pub fn int(n: i64) -> String {
+    let mut s = String::new();
+    if n < 0 {
+        s.push('-');
+    }
+    digits(&mut s, n.unsigned_abs(), 10, 1);
+    s
+}
+
+/// `n` in lower-case hexadecimal, padded with zeros to `width` digits.
+#[inline(never)]
+pub fn hex(n: u64, width: u32) -> String {
+    let mut s = String::new();
+    digits(&mut s, n, 16, width);
+    s
+}
+
+/// Appends `n` in `base` (at most 16), at least `width` digits.
+fn digits(s: &mut String, n: u64, base: u64, width: u32) {
+    if n >= base || width > 1 {
+        digits(s, n / base, base, width.saturating_sub(1));
+    }
+    s.push(char::from(b"0123456789abcdef"[(n % base) as usize & 15]));
 }
 
 /// Lower case, by the browser (no Unicode tables in the wasm).
@@ -249,5 +357,21 @@ pub fn get_str(obj: &JsValue, key: &str) -> Option<String> {
 pub fn next_frame(f: &Function) {
     if let Some(w) = window() {
         let _ = w.request_animation_frame(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_written_as_format_would() {
+        for n in [0, 7, -7, 10, 99, 100, -4500, i64::MAX, i64::MIN] {
+            assert_eq!(int(n), n.to_string());
+        }
+        assert_eq!(hex(0, 1), "0");
+        assert_eq!(hex(0x1a2b, 1), "1a2b");
+        assert_eq!(hex(0xbeef, 8), "0000beef");
+        assert_eq!(hex(u64::MAX, 8), format!("{:x}", u64::MAX));
     }
 }

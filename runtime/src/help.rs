@@ -66,17 +66,45 @@ fn on_click(el: &Element, action: Action) {
     dom::listen(el, "click", false, false, move |_| post(Msg::Ui(action)));
 }
 
-/// A labelled field: `<label><span>text</span><input></label>`.
-fn field(
-    parent: &Element,
-    tag: &str,
-    class: &str,
-) -> Option<(HtmlElement, HtmlElement, HtmlElement)> {
-    let label = dom::child(parent, "label", "field", "")?;
-    let text = dom::child(&label, "span", "field-label", "")?;
-    let input = dom::child(&label, tag, class, "")?;
-    Some((label, text, input))
-}
+/// The panel's elements (see [`dom::build`]), in the order [`HelpPanel::new`] takes
+/// them; a field is `<label><span>text</span><input></label>`, and the priority's
+/// options are added from [`PRIORITIES`].
+const SKELETON: &str = "
+section.help|role=dialog|aria-modal=false|aria-labelledby=wm-help-title|aria-describedby=wm-help-text|hidden
+ div.panel-head
+  h2.panel-title|id=wm-help-title
+  button.close|=×|type=button
+ div.help-inner
+  p.help-text|id=wm-help-text|dir=auto
+  div.help-actions
+   button.btn primary contact|type=button
+   button.btn again|type=button
+   button.btn related|type=button
+  form.ticket|novalidate
+   label.field
+    span.field-label
+    input.subject|type=text|maxlength=200|required
+   label.field
+    span.field-label
+    textarea.description|rows=8
+   div.field-row
+    label.field
+     span.field-label
+     select.priority
+    label.field
+     span.field-label
+     input.category|type=text
+   fieldset.attachments
+   p.form-error|role=alert|id=wm-form-error|hidden
+   div.foot
+    button.btn cancel|type=button
+    button.btn primary send|type=submit
+  button.btn primary done|type=button
+  div.help-actions solved
+   button.btn primary yes|type=button
+   button.btn no|type=button
+   button.btn skip|type=button
+";
 
 pub const PRIORITIES: [Priority; 4] = [
     Priority::Low,
@@ -87,63 +115,18 @@ pub const PRIORITIES: [Priority; 4] = [
 
 impl HelpPanel {
     pub fn new(layer: &Element, words: &'static Words) -> Option<HelpPanel> {
-        let el = dom::child(layer, "section", "help", "")?;
-        dom::attr(&el, "role", "dialog");
-        dom::attr(&el, "aria-modal", "false");
-        dom::attr(&el, "aria-labelledby", "wm-help-title");
-        dom::attr(&el, "aria-describedby", "wm-help-text");
-        dom::set_hidden(&el, true);
-        let head = dom::child(&el, "div", "panel-head", "")?;
-        let title = dom::child(&head, "h2", "panel-title", "")?;
-        dom::attr(&title, "id", "wm-help-title");
-        let close = dom::button(&head, "close", "×")?;
-        let inner = dom::child(&el, "div", "help-inner", "")?;
-        let text = dom::child(&inner, "p", "help-text", "")?;
-        dom::attr(&text, "id", "wm-help-text");
-        dom::attr(&text, "dir", "auto");
-
-        let offer = dom::child(&inner, "div", "help-actions", "")?;
-        let contact = dom::button(&offer, "btn primary contact", "")?;
-        let again = dom::button(&offer, "btn again", "")?;
-        let related = dom::button(&offer, "btn related", "")?;
-
-        let form = dom::child(&inner, "form", "ticket", "")?;
-        dom::attr(&form, "novalidate", "");
-        let mut labels: Vec<(HtmlElement, Word)> = Vec::new();
-        let (_, l, subject) = field(&form, "input", "subject")?;
-        dom::attr(&subject, "type", "text");
-        dom::attr(&subject, "maxlength", "200");
-        dom::attr(&subject, "required", "");
-        labels.push((l, |w| w.subject));
-        let (_, l, description) = field(&form, "textarea", "description")?;
-        dom::attr(&description, "rows", "8");
-        labels.push((l, |w| w.description));
-        let row = dom::child(&form, "div", "field-row", "")?;
-        let (_, l, priority) = field(&row, "select", "priority")?;
-        labels.push((l, |w| w.priority));
+        let [el, _, title, close, _, text, offer, contact, again, related, form, _, l_subject, subject, _, l_description, description, _, _, l_priority, priority, _, l_category, category, attachments, error, _, cancel, send, done, solved, yes, no, skip] =
+            <[HtmlElement; 34]>::try_from(dom::build(layer, SKELETON)?).ok()?;
         for p in PRIORITIES {
             let o = dom::child(&priority, "option", "", "")?;
             dom::attr(&o, "value", priority_str(p));
         }
-        let (_, l, category) = field(&row, "input", "category")?;
-        dom::attr(&category, "type", "text");
-        labels.push((l, |w| w.category));
-        let attachments = dom::child(&form, "fieldset", "attachments", "")?;
-        let error = dom::child(&form, "p", "form-error", "")?;
-        dom::attr(&error, "role", "alert");
-        dom::attr(&error, "id", "wm-form-error");
-        dom::set_hidden(&error, true);
-        let foot = dom::child(&form, "div", "foot", "")?;
-        let cancel = dom::button(&foot, "btn cancel", "")?;
-        let send = dom::child(&foot, "button", "btn primary send", "")?;
-        dom::attr(&send, "type", "submit");
-
-        let done = dom::button(&inner, "btn primary done", "")?;
-
-        let solved = dom::child(&inner, "div", "help-actions solved", "")?;
-        let yes = dom::button(&solved, "btn primary yes", "")?;
-        let no = dom::button(&solved, "btn no", "")?;
-        let skip = dom::button(&solved, "btn skip", "")?;
+        let labels: Vec<(HtmlElement, Word)> = vec![
+            (l_subject, |w| w.subject),
+            (l_description, |w| w.description),
+            (l_priority, |w| w.priority),
+            (l_category, |w| w.category),
+        ];
 
         on_click(&close, Action::HelpClose);
         on_click(&contact, Action::HelpContact);
@@ -269,7 +252,7 @@ impl HelpPanel {
             if let Some(check) = dom::child(&label, "input", "include", "") {
                 dom::attr(&check, "type", "checkbox");
                 dom::attr(&check, "data-key", &a.key);
-                dom::attr(&check, "data-index", &i.to_string());
+                dom::attr(&check, "data-index", &dom::int(i as i64));
                 let _ = Reflect::set(&check, &"checked".into(), &JsValue::from_bool(a.include));
             }
             dom::child(&label, "span", "", &a.label);
@@ -457,11 +440,8 @@ impl Shell {
         facts.failed_requests = pagelog::failed_requests(&self.cfg.server);
         facts.fields = self.captured_fields(&facts);
         let draft = compose(&facts, &Redactor::default());
-        let key = format!(
-            "wm-{}-{:08x}",
-            self.session,
-            (js_sys::Math::random() * f64::from(u32::MAX)) as u32
-        );
+        let random = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+        let key = ["wm-", &self.session, "-", &dom::hex(random.into(), 8)].concat();
         self.launcher.close_panel();
         self.help.show_form(self.words, &draft);
         self.help_state.writing = Some(Writing {
@@ -527,11 +507,8 @@ impl Shell {
             }
             dom::focus_quiet(&self.help.focus_target());
         } else {
-            self.a11y.announce(&format!(
-                "{} {}",
-                self.words.need_a_hand,
-                self.help.text_now()
-            ));
+            self.a11y
+                .announce(&[self.words.need_a_hand, " ", &self.help.text_now()].concat());
         }
     }
 
@@ -620,7 +597,7 @@ impl Shell {
                     self.help
                         .set_error(Some(&self.words.ticket_refused.replace("{why}", &why)));
                 } else {
-                    dom::warn(&format!("Waymark: a saved ticket was refused: {why}"));
+                    dom::warn(&["Waymark: a saved ticket was refused: ", &why].concat());
                 }
             }
             Answer::Unreachable => {

@@ -66,7 +66,7 @@ pub fn call(event: &str, payload: impl FnOnce() -> JsValue) {
     for f in targets {
         if let Err(error) = f.call1(&JsValue::NULL, &payload) {
             web_sys::console::warn_2(
-                &JsValue::from_str(&format!("Waymark: an on(\"{event}\") listener threw:")),
+                &JsValue::from_str(&["Waymark: an on(\"", event, "\") listener threw:"].concat()),
                 &error,
             );
         }

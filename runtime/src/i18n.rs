@@ -201,8 +201,8 @@ pub fn words(locale: &str) -> &'static Words {
 /// Fills `{n}` and `{total}` in a pattern such as [`Words::of`].
 pub fn count(pattern: &str, n: usize, total: usize) -> String {
     pattern
-        .replace("{n}", &n.to_string())
-        .replace("{total}", &total.to_string())
+        .replace("{n}", &crate::dom::int(n as i64))
+        .replace("{total}", &crate::dom::int(total as i64))
 }
 
 #[cfg(test)]

@@ -43,37 +43,33 @@ pub struct Launcher {
     pub view: View,
 }
 
+/// The launcher's elements (see [`dom::build`]), in the order [`Launcher::new`]
+/// takes them; the texts that depend on the language are set by `relabel`.
+const SKELETON: &str = "
+button.launcher|type=button|aria-expanded=false|aria-controls=wm-panel
+ span.mark|=?|aria-hidden=true
+ span.label
+section.panel|id=wm-panel|role=dialog|aria-modal=false|aria-labelledby=wm-panel-title|hidden
+ div.panel-head
+  h2.panel-title|id=wm-panel-title
+  button.close|=×|type=button
+ button.back-link|type=button
+ input.search|type=search|autocomplete=off
+ p.progress-text
+ span.bar|role=progressbar
+  span
+ ul.list
+ p.empty
+ button.stuck-link|type=button
+";
+
 impl Launcher {
     pub fn new(layer: &Element, words: &Words) -> Option<Launcher> {
-        let button = dom::button(layer, "launcher", "")?;
-        dom::child(&button, "span", "mark", "?")?
-            .set_attribute("aria-hidden", "true")
-            .ok()?;
-        dom::child(&button, "span", "label", words.help)?;
-        dom::attr(&button, "aria-expanded", "false");
-        dom::attr(&button, "aria-controls", "wm-panel");
-        let panel = dom::child(layer, "section", "panel", "")?;
-        dom::attr(&panel, "id", "wm-panel");
-        dom::attr(&panel, "role", "dialog");
-        dom::attr(&panel, "aria-modal", "false");
-        dom::attr(&panel, "aria-labelledby", "wm-panel-title");
-        dom::set_hidden(&panel, true);
-        let head = dom::child(&panel, "div", "panel-head", "")?;
-        let title = dom::child(&head, "h2", "panel-title", words.help)?;
-        dom::attr(&title, "id", "wm-panel-title");
-        let close = dom::button(&head, "close", "×")?;
-        let back = dom::button(&panel, "back-link", "")?;
-        let search: HtmlInputElement =
-            wasm_bindgen::JsCast::dyn_into(dom::child(&panel, "input", "search", "")?).ok()?;
-        dom::attr(&search, "type", "search");
-        dom::attr(&search, "autocomplete", "off");
-        let progress = dom::child(&panel, "p", "progress-text", "")?;
-        let bar = dom::child(&panel, "span", "bar", "")?;
-        dom::attr(&bar, "role", "progressbar");
-        dom::child(&bar, "span", "", "")?;
-        let list = dom::child(&panel, "ul", "list", "")?;
-        let empty = dom::child(&panel, "p", "empty", "")?;
-        let stuck = dom::button(&panel, "stuck-link", "")?;
+        let [button, _, _, panel, _, title, close, back, search, progress, bar, _, list, empty, stuck] =
+            <[HtmlElement; 15]>::try_from(dom::build(layer, SKELETON)?).ok()?;
+        title.set_text_content(Some(words.help));
+        // An `<input>`, as built.
+        let search: HtmlInputElement = wasm_bindgen::JsCast::unchecked_into(search);
         dom::listen(&stuck, "click", false, false, |_| {
             post(Msg::Ui(Action::Stuck))
         });
@@ -124,7 +120,7 @@ impl Launcher {
         }
         dom::attr(&self.close, "aria-label", words.close);
         self.back
-            .set_text_content(Some(&format!("‹ {}", words.all_guides)));
+            .set_text_content(Some(&["‹ ", words.all_guides].concat()));
         dom::attr(&self.search, "aria-label", words.search);
         dom::attr(&self.search, "placeholder", words.search);
         self.stuck.set_text_content(Some(words.stuck_launcher));
@@ -161,11 +157,12 @@ impl Launcher {
         dom::clear(&self.list);
         self.rows.clear();
         for entry in &self.entries {
-            let text = format!(
-                "{} {}",
-                entry.title,
-                entry.description.as_deref().unwrap_or("")
-            );
+            let text = [
+                &entry.title,
+                " ",
+                entry.description.as_deref().unwrap_or(""),
+            ]
+            .concat();
             if !query.is_empty() && !dom::lower(&text).contains(&query) {
                 continue;
             }
@@ -175,7 +172,7 @@ impl Launcher {
             let Some(b) = dom::button(&li, "entry", "") else {
                 continue;
             };
-            dom::attr(&b, "data-row", &self.rows.len().to_string());
+            dom::attr(&b, "data-row", &dom::int(self.rows.len() as i64));
             let Some(t) = dom::child(&b, "span", "entry-title", &entry.title) else {
                 continue;
             };
@@ -276,6 +273,6 @@ pub fn progress_bar(parent: &Element, n: usize, total: usize) -> Option<HtmlElem
     dom::attr(&bar, "aria-hidden", "true");
     let fill = dom::child(&bar, "span", "", "")?;
     let pct = (n * 100).checked_div(total).unwrap_or(0);
-    dom::style(&fill, "width", &format!("{pct}%"));
+    dom::style(&fill, "width", &[&dom::int(pct as i64), "%"].concat());
     Some(bar)
 }

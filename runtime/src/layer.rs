@@ -11,14 +11,15 @@
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{Document, Element, HtmlElement, ShadowRoot};
 
 use crate::dom;
 
 /// The tag of the single element Waymark adds to the page.
 pub const HOST_TAG: &str = "waymark-root";
 
-const CSS: &str = include_str!("style.css");
+/// `style.css` without comments and needless whitespace (see `runtime/build.rs`).
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/style.min.css"));
 
 pub struct Layer {
     pub host: Element,
@@ -44,7 +45,7 @@ impl Layer {
                     h.remove();
                 }
                 let h = doc.create_element(HOST_TAG)?;
-                h.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+                h.attach_shadow(dom::options(r#"{"mode":"open"}"#).unchecked_ref())?;
                 h
             }
         };

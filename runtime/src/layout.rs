@@ -7,8 +7,9 @@
 //! beacons), so a scroll never makes the browser lay out twice. In bench mode each
 //! frame's own work is timed with `performance.now()`.
 
+use wasm_bindgen::JsCast;
 use waymark::geometry::{self, PlaceOptions, Rect};
-use web_sys::{Element, ScrollBehavior, ScrollIntoViewOptions, ScrollLogicalPosition};
+use web_sys::Element;
 
 use crate::overlay::{PADDING, RADIUS};
 use crate::popover::directed;
@@ -60,20 +61,14 @@ pub fn scroll_into_view(f: &Found) {
     if whole && vp.contains(&m.full) {
         return;
     }
-    let opts = ScrollIntoViewOptions::new();
     let tall = m.full.height > vp.height * 0.7;
-    opts.set_block(if tall {
-        ScrollLogicalPosition::Start
-    } else {
-        ScrollLogicalPosition::Center
+    let opts = dom::options(match (tall, dom::reduced_motion()) {
+        (true, true) => r#"{"block":"start","inline":"nearest","behavior":"instant"}"#,
+        (true, false) => r#"{"block":"start","inline":"nearest","behavior":"smooth"}"#,
+        (false, true) => r#"{"block":"center","inline":"nearest","behavior":"instant"}"#,
+        (false, false) => r#"{"block":"center","inline":"nearest","behavior":"smooth"}"#,
     });
-    opts.set_inline(ScrollLogicalPosition::Nearest);
-    opts.set_behavior(if dom::reduced_motion() {
-        ScrollBehavior::Instant
-    } else {
-        ScrollBehavior::Smooth
-    });
-    f.el.scroll_into_view_with_scroll_into_view_options(&opts);
+    f.el.scroll_into_view_with_scroll_into_view_options(opts.unchecked_ref());
 }
 
 /// The element of the main document's light tree that holds the target: the

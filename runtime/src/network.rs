@@ -8,10 +8,10 @@
 //! and never reaches the host page: events wait for the next try, the catalog
 //! simply stays empty.
 
-use js_sys::{Array, Promise};
+use js_sys::{Array, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, BlobPropertyBag, RequestInit, Response};
+use web_sys::{Blob, Response};
 
 use waymark::engine::Input;
 use waymark::events::Trigger;
@@ -30,6 +30,13 @@ extern "C" {
 
 /// Calls `done` once, with the value or the error of `promise`.
 pub fn settle(promise: &Promise, done: impl FnOnce(Result<JsValue, JsValue>) + 'static) {
+    settle_boxed(promise, Box::new(done));
+}
+
+/// [`settle`] for a boxed callback: wasm-bindgen's one-shot closure code is generic
+/// over the closure, so boxing first keeps one copy of it (~500 bytes per caller).
+#[inline(never)]
+fn settle_boxed(promise: &Promise, done: Box<dyn FnOnce(Result<JsValue, JsValue>)>) {
     let cell = std::rc::Rc::new(std::cell::Cell::new(Some(done)));
     let (a, b) = (cell.clone(), cell);
     let ok = Closure::once_into_js(move |v: JsValue| {
@@ -51,33 +58,29 @@ pub fn get_json(url: &str, done: impl FnOnce(Result<JsValue, String>) + 'static)
     let Some(w) = dom::window() else {
         return done(Err("no window".into()));
     };
-    let init = RequestInit::new();
-    init.set_method("GET");
-    init.set_credentials(web_sys::RequestCredentials::Omit);
-    let fetched = w.fetch_with_str_and_init(url, &init);
+    let init = dom::options(r#"{"method":"GET","credentials":"omit"}"#);
+    let fetched = w.fetch_with_str_and_init(url, init.unchecked_ref());
     let url = url.to_owned();
     settle(&fetched, move |r| match r {
         Ok(resp) => {
             let Ok(resp) = resp.dyn_into::<Response>() else {
-                return done(Err(format!("{url}: not a response")));
+                return done(Err([&url, ": not a response"].concat()));
             };
             if !resp.ok() {
-                return done(Err(format!("{url}: HTTP {}", resp.status())));
+                let status = dom::int(resp.status().into());
+                return done(Err([&url, ": HTTP ", &status].concat()));
             }
             match resp.json() {
                 Ok(p) => settle(&p, move |r| {
-                    done(r.map_err(|_| format!("{url}: the answer is not JSON")))
+                    done(r.map_err(|_| [&url, ": the answer is not JSON"].concat()))
                 }),
-                Err(_) => done(Err(format!("{url}: the answer is not JSON"))),
+                Err(_) => done(Err([&url, ": the answer is not JSON"].concat())),
             }
         }
-        Err(e) => done(Err(format!(
-            "{url}: {}",
-            js_sys::Error::from(e)
-                .message()
-                .as_string()
-                .unwrap_or_default()
-        ))),
+        Err(e) => {
+            let why = js_sys::Error::from(e).message().as_string();
+            done(Err([&url, ": ", &why.unwrap_or_default()].concat()))
+        }
     });
 }
 
@@ -107,9 +110,10 @@ impl Outbox {
                 .and_then(|s| s.as_string())
                 .unwrap_or_else(|| "null".into())
         };
-        let mut head = format!("\"user\":{}", json(user.id.as_deref()));
+        let mut head = ["\"user\":", &json(user.id.as_deref())].concat();
         if let Some(segment) = user.attributes.get("segment") {
-            head.push_str(&format!(",\"segment\":{}", json(Some(segment))));
+            head.push_str(",\"segment\":");
+            head.push_str(&json(Some(segment)));
         }
         Outbox {
             url,
@@ -134,7 +138,7 @@ impl Outbox {
     }
 
     fn body(&self, events: &[String]) -> String {
-        format!("{{{},\"events\":[{}]}}", self.head, events.join(","))
+        ["{", &self.head, ",\"events\":[", &events.join(","), "]}"].concat()
     }
 
     /// Sends what is queued with `fetch`. Returns the events of batches that failed
@@ -145,15 +149,11 @@ impl Outbox {
         while !self.queue.is_empty() {
             let n = self.queue.len().min(BATCH);
             let events: Vec<String> = self.queue.drain(..n).collect();
-            let init = RequestInit::new();
-            init.set_method("POST");
-            // Not in web-sys's RequestInit yet; the browser reads it all the same.
-            let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &JsValue::TRUE);
-            init.set_credentials(web_sys::RequestCredentials::Omit);
-            init.set_body(&JsValue::from_str(&self.body(&events)));
             let headers = Array::of2(&"content-type".into(), &"application/json".into());
-            init.set_headers(&Array::of1(&headers));
-            let sent = w.fetch_with_str_and_init(&self.url, &init);
+            let init = dom::options(r#"{"method":"POST","keepalive":true,"credentials":"omit"}"#);
+            let _ = Reflect::set(&init, &"body".into(), &self.body(&events).into());
+            let _ = Reflect::set(&init, &"headers".into(), &Array::of1(&headers));
+            let sent = w.fetch_with_str_and_init(&self.url, init.unchecked_ref());
             let again = requeue.clone();
             settle(&sent, move |r| {
                 // A 4xx means the server read and refused the batch: do not resend.
@@ -189,9 +189,8 @@ impl Outbox {
             let n = self.queue.len().min(BATCH);
             let body = self.body(&self.queue[..n]);
             let parts = Array::of1(&JsValue::from_str(&body));
-            let bag = BlobPropertyBag::new();
-            bag.set_type("text/plain");
-            let queued = Blob::new_with_str_sequence_and_options(&parts, &bag)
+            let bag = dom::options(r#"{"type":"text/plain"}"#);
+            let queued = Blob::new_with_str_sequence_and_options(&parts, bag.unchecked_ref())
                 .ok()
                 .and_then(|blob| nav.send_beacon_with_opt_blob(&self.url, Some(&blob)).ok())
                 .unwrap_or(false);

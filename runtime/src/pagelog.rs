@@ -60,7 +60,7 @@ pub fn script_errors() -> Vec<ScriptError> {
 
 /// The page's recent failed requests, oldest first, without those to `own_server`.
 pub fn failed_requests(own_server: &str) -> Vec<FailedRequest> {
-    let own = format!("{}/v1/", own_server.trim_end_matches('/'));
+    let own = [own_server.trim_end_matches('/'), "/v1/"].concat();
     entries("requests")
         .iter()
         .map(|r| FailedRequest {

@@ -30,6 +30,27 @@ pub struct Popover {
     at: Option<Written>,
 }
 
+/// The popover's elements (see [`dom::build`]), in the order [`Popover::new`] takes
+/// them. Guide text (count, title, body, note) keeps its own direction inside a
+/// mirrored layout (`dir=auto`).
+const SKELETON: &str = "
+div.pop|role=dialog|tabindex=-1|aria-labelledby=wm-title wm-count|aria-describedby=wm-body|hidden
+ div.arrow
+ div.scroll
+  div.head
+   div.head-text
+    p.count|id=wm-count|dir=auto
+    h2.title|id=wm-title|dir=auto
+   button.close|=×|type=button
+  div.body|id=wm-body|dir=auto
+  p.note|role=status|hidden|dir=auto
+  div.foot
+   button.stuck|type=button
+   button.btn back|type=button
+   button.btn show-me|type=button
+   button.btn primary next|type=button
+";
+
 /// Where the popover and its arrow were put: x, y and the arrow's side and offset.
 type Written = (i32, i32, Option<(Side, i32)>);
 
@@ -39,35 +60,8 @@ fn on_click(el: &Element, action: Action) {
 
 impl Popover {
     pub fn new(layer: &Element) -> Option<Popover> {
-        let el = dom::child(layer, "div", "pop", "")?;
-        dom::attr(&el, "role", "dialog");
-        dom::attr(&el, "tabindex", "-1");
-        dom::attr(&el, "aria-labelledby", "wm-title wm-count");
-        dom::attr(&el, "aria-describedby", "wm-body");
-        dom::set_hidden(&el, true);
-        let arrow = dom::child(&el, "div", "arrow", "")?;
-        let scroll = dom::child(&el, "div", "scroll", "")?;
-        let head = dom::child(&scroll, "div", "head", "")?;
-        let text = dom::child(&head, "div", "head-text", "")?;
-        let count = dom::child(&text, "p", "count", "")?;
-        dom::attr(&count, "id", "wm-count");
-        let title = dom::child(&text, "h2", "title", "")?;
-        dom::attr(&title, "id", "wm-title");
-        let close = dom::button(&head, "close", "×")?;
-        let body = dom::child(&scroll, "div", "body", "")?;
-        dom::attr(&body, "id", "wm-body");
-        let note = dom::child(&scroll, "p", "note", "")?;
-        dom::attr(&note, "role", "status");
-        dom::set_hidden(&note, true);
-        // Guide text keeps its own direction inside a mirrored layout.
-        for e in [&count, &title, &body, &note] {
-            dom::attr(e, "dir", "auto");
-        }
-        let foot = dom::child(&scroll, "div", "foot", "")?;
-        let stuck = dom::button(&foot, "stuck", "")?;
-        let back = dom::button(&foot, "btn back", "")?;
-        let show_me = dom::button(&foot, "btn show-me", "")?;
-        let next = dom::button(&foot, "btn primary next", "")?;
+        let [el, arrow, _, _, _, count, title, close, body, note, _, stuck, back, show_me, next] =
+            <[HtmlElement; 15]>::try_from(dom::build(layer, SKELETON)?).ok()?;
         on_click(&close, Action::Close);
         on_click(&back, Action::Back);
         on_click(&show_me, Action::ShowMe);
@@ -231,7 +225,7 @@ fn write_arrow(arrow: &HtmlElement, a: Option<(Side, i32)>) {
         return;
     };
     dom::set_hidden(arrow, false);
-    let along = format!("{along}px");
+    let along = [&dom::int(along.into()), "px"].concat();
     let edge = "-4.5px".to_owned();
     let far = "calc(100% - 4.5px)".to_owned();
     let (left, top) = match side {

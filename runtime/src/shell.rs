@@ -213,14 +213,13 @@ impl Shell {
         launcher.set_visible(false);
         layer.set_label(words.help);
         layer.set_direction(layer::page_is_rtl(), &cfg.locale);
-        let frame_cb = Closure::<dyn FnMut(f64)>::new(|_: f64| post(Msg::Frame)).into_js_value();
+        // `FnMut(JsValue)` like every listener (one closure signature, see `dom::listen`).
+        let frame_cb =
+            Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| post(Msg::Frame)).into_js_value();
         navigation::install();
         interaction::install(&layer, &overlay);
-        let session = format!(
-            "{:x}{:08x}",
-            dom::now(),
-            (js_sys::Math::random() * f64::from(u32::MAX)) as u32
-        );
+        let random = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+        let session = [dom::hex(dom::now(), 1), dom::hex(random.into(), 8)].concat();
         let bench = cfg.bench.then(Vec::new);
         if let Some(w) = dom::window() {
             dom::listen(&w, "online", false, true, |_| post(Msg::ResendTickets));
@@ -301,7 +300,7 @@ impl Shell {
             Msg::Init(_) => {}
             Msg::Catalog(g, result) if g == self.generation => match result {
                 Ok(value) => self.start_engine(&crate::catalog::definitions(&value)),
-                Err(e) => dom::warn(&format!("Waymark: could not load the guides: {e}")),
+                Err(e) => dom::warn(&["Waymark: could not load the guides: ", &e].concat()),
             },
             Msg::Catalog(..) => {}
             Msg::Start(id) => self.feed(Input::Start {

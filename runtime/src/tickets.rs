@@ -12,7 +12,7 @@
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{RequestInit, Response};
+use web_sys::Response;
 
 use crate::dom;
 use crate::network::settle;
@@ -65,8 +65,8 @@ impl Tickets {
     pub fn new(server: &str, app: &str) -> Tickets {
         let app_part: String = js_sys::encode_uri_component(app).into();
         Tickets {
-            url: format!("{server}/v1/apps/{app_part}/tickets"),
-            storage_key: format!("waymark:{app}:tickets"),
+            url: [server, "/v1/apps/", &app_part, "/tickets"].concat(),
+            storage_key: ["waymark:", app, ":tickets"].concat(),
             failures: 0,
             retry_timer: 0,
             in_flight: Vec::new(),
@@ -168,16 +168,14 @@ impl Tickets {
         }
         let Some(w) = dom::window() else { return };
         self.in_flight.push(ticket.key.clone());
-        let init = RequestInit::new();
-        init.set_method("POST");
-        init.set_credentials(web_sys::RequestCredentials::Omit);
-        init.set_body(&JsValue::from_str(&ticket.body));
         let headers = Array::of2(
             &Array::of2(&"content-type".into(), &"application/json".into()),
             &Array::of2(&"idempotency-key".into(), &ticket.key.as_str().into()),
         );
-        init.set_headers(&headers);
-        let sent = w.fetch_with_str_and_init(&self.url, &init);
+        let init = dom::options(r#"{"method":"POST","credentials":"omit"}"#);
+        let _ = Reflect::set(&init, &"body".into(), &ticket.body.as_str().into());
+        let _ = Reflect::set(&init, &"headers".into(), &headers);
+        let sent = w.fetch_with_str_and_init(&self.url, init.unchecked_ref());
         let key = ticket.key.clone();
         settle(&sent, move |r| {
             let resp = r.ok().and_then(|v| v.dyn_into::<Response>().ok());
@@ -195,7 +193,7 @@ impl Tickets {
     /// Asks for a ticket's status; `check` counts the checks so far.
     pub fn check_status(&self, key: String, id: &str, check: u32) {
         let id_part: String = js_sys::encode_uri_component(id).into();
-        let url = format!("{}/{id_part}", self.url);
+        let url = [&self.url, "/", &id_part].concat();
         crate::network::get_json(&url, move |r| {
             if let Ok(v) = r {
                 if let Some(state) = state_of(&v) {
@@ -231,7 +229,8 @@ fn read_answer(resp: Option<Response>, done: impl FnOnce(Answer) + 'static) {
         if (200..300).contains(&status) {
             return done(state_of(&v).map_or(Answer::Unreachable, Answer::Accepted));
         }
-        let mut why = dom::get_str(&v, "error").unwrap_or_else(|| format!("HTTP {status}"));
+        let mut why = dom::get_str(&v, "error")
+            .unwrap_or_else(|| ["HTTP ", &crate::dom::int(status.into())].concat());
         if let Ok(problems) = Reflect::get(&v, &"problems".into()) {
             if Array::is_array(&problems) {
                 for p in Array::from(&problems).iter() {
@@ -240,7 +239,7 @@ fn read_answer(resp: Option<Response>, done: impl FnOnce(Answer) + 'static) {
                     else {
                         continue;
                     };
-                    why.push_str(&format!("; {path}: {message}"));
+                    why.push_str(&["; ", &path, ": ", &message].concat());
                 }
             }
         }

@@ -55,12 +55,16 @@ impl Shell {
         // Someone typing in the page keeps their focus on action steps; the step
         // is announced instead. Otherwise focus goes into the popover once placed.
         if working && !modal {
-            self.a11y.announce(&format!(
-                "{}. {}. {}",
-                i18n::count(self.words.of, view.step + 1, view.total),
-                view.title,
-                waymark::markup::to_plain_text(&waymark::markup::parse(&view.body))
-            ));
+            self.a11y.announce(
+                &[
+                    &i18n::count(self.words.of, view.step + 1, view.total),
+                    ". ",
+                    &view.title,
+                    ". ",
+                    &waymark::markup::to_plain_text(&waymark::markup::parse(&view.body)),
+                ]
+                .concat(),
+            );
         } else {
             self.focus_pending = true;
         }

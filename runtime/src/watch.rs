@@ -7,10 +7,9 @@
 //! never reach the main document. None of them does any work itself: they post
 //! `Changed` or `Moved` and the next animation frame reads and writes once.
 
-use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, MutationObserver, MutationObserverInit, Node, ResizeObserver};
+use web_sys::{Element, MutationObserver, Node, ResizeObserver};
 
 use crate::dom;
 use crate::shell::{post, Msg};
@@ -35,12 +34,10 @@ impl Default for Watch {
 impl Watch {
     /// Creates the observers and the window-wide listeners.
     pub fn new() -> Watch {
-        let on_mutate =
-            Closure::<dyn FnMut(Array, JsValue)>::new(|_: Array, _: JsValue| post(Msg::Changed));
+        let on_mutate = Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| post(Msg::Changed));
         let mutations = MutationObserver::new(on_mutate.as_ref().unchecked_ref()).ok();
         on_mutate.forget();
-        let on_resize =
-            Closure::<dyn FnMut(Array, JsValue)>::new(|_: Array, _: JsValue| post(Msg::Moved));
+        let on_resize = Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| post(Msg::Moved));
         let resizes = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
         on_resize.forget();
         if let Some(w) = dom::window() {
@@ -79,12 +76,10 @@ impl Watch {
             return;
         }
         let Some(mo) = &self.mutations else { return };
-        let opts = MutationObserverInit::new();
-        opts.set_child_list(true);
-        opts.set_subtree(true);
-        opts.set_attributes(true);
-        opts.set_character_data(true);
-        if mo.observe_with_options(root, &opts).is_ok() {
+        let opts = dom::options(
+            r#"{"childList":true,"subtree":true,"attributes":true,"characterData":true}"#,
+        );
+        if mo.observe_with_options(root, opts.unchecked_ref()).is_ok() {
             self.observed.push(root.clone());
         }
     }

@@ -326,3 +326,26 @@ async fn a_tour_step_is_drawn_beside_its_target_and_next_advances() {
     frames(1).await;
     assert!(pop.hidden(), "stop() hides the tour");
 }
+
+#[wasm_bindgen_test]
+fn a_skeleton_is_built_as_described() {
+    let f = Fixture::new("");
+    let spec = "
+section.panel x|role=dialog|hidden
+ div.head
+  h2|id=t|=Title
+  button.close|=×|type=button
+ p.note|dir=auto
+";
+    let built = waymark_runtime::dom::build(&f.0, spec);
+    let names: Vec<String> = built
+        .iter()
+        .flatten()
+        .map(|e| e.tag_name().to_lowercase())
+        .collect();
+    assert_eq!(names, ["section", "div", "h2", "button", "p"]);
+    assert_eq!(
+        f.0.inner_html(),
+        r#"<section class="panel x" role="dialog" hidden=""><div class="head"><h2 id="t">Title</h2><button class="close" type="button">×</button></div><p class="note" dir="auto"></p></section>"#
+    );
+}
