@@ -164,6 +164,9 @@ impl Shell {
         });
     }
 
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
     pub fn identify(&mut self, user: User) {
         if user.id == self.cfg.user.id {
             let locale = user.attributes.get("locale").cloned();

@@ -12,6 +12,9 @@ use crate::i18n::{self, Words};
 use crate::launcher::{Launcher, View};
 
 /// Shows `view` in the launcher's panel and opens it.
+// Out of line: not on the first step's path, so V8 compiles it only when
+// it is first called (it compiles wasm lazily, function by function).
+#[inline(never)]
 pub fn show(l: &mut Launcher, view: &ChecklistView, words: &Words) {
     l.view = View::Checklist(view.guide.clone());
     l.title.set_text_content(Some(&view.title));

@@ -417,6 +417,9 @@ impl Shell {
     /// `OfferHelp`: the offer, with "Show me again" while a tour runs and "Related
     /// help" when the guide names a page. Focus moves in only when the user asked or
     /// was already in Waymark's UI; otherwise the offer is announced.
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
     pub fn offer_help(&mut self, reason: &str, related: bool) {
         let again = self.engine.as_ref().is_some_and(|e| e.current().is_some());
         let take_focus = reason == "user_asked" || self.focus_in_waymark();
@@ -427,6 +430,9 @@ impl Shell {
 
     /// `ComposeTicket`: the engine's facts, completed with what the page knows, composed
     /// and redacted by the core, in the form.
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
     pub fn compose_ticket(&mut self, mut facts: TicketFacts) {
         if let Some(w) = dom::window() {
             facts.page_title = w.document().map(|d| d.title()).unwrap_or_default();
@@ -487,6 +493,9 @@ impl Shell {
     }
 
     /// `AskSolved`: one skippable question at the end of a guide.
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
     pub fn ask_solved(&mut self) {
         self.launcher.close_panel();
         self.help.show_solved(self.words);
@@ -513,6 +522,9 @@ impl Shell {
     }
 
     /// Closes the panel. Closing the question counts as skipping it.
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
     pub fn close_help(&mut self) {
         if self.help.view == View::Solved {
             self.feed(Input::Solved {
@@ -532,6 +544,9 @@ impl Shell {
 
     /// Send: the user's edits posted with the ticket's key, after being kept on the
     /// device so that nothing is lost if the page goes away meanwhile.
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
     pub fn send_ticket(&mut self) {
         let Some(w) = &self.help_state.writing else {
             return;
@@ -555,6 +570,9 @@ impl Shell {
     }
 
     /// The server's answer to a posted ticket.
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
     pub fn on_ticket_answer(&mut self, key: String, answer: Answer) {
         self.tickets.done_sending(&key);
         let current = self
@@ -653,6 +671,9 @@ impl Shell {
 
     /// A status answer: shown if the panel still shows that ticket; asked again
     /// while the help desk has not taken it.
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
     pub fn on_ticket_status(&mut self, key: String, state: TicketState, check: u32) {
         if !self.shows_ticket(&key) {
             return;
@@ -674,6 +695,9 @@ impl Shell {
     }
 
     /// Posts the tickets waiting on this device (page load, back online, timer).
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
     pub fn resend_tickets(&mut self) {
         dom::cancel(std::mem::take(&mut self.tickets.retry_timer));
         self.tickets.send_waiting();

@@ -112,6 +112,9 @@ fn is_typing(e: Option<&Element>) -> bool {
 }
 
 impl Shell {
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
     pub fn on_page_event(&mut self, kind: PageEvent, event: &Event) {
         let path = dom::path(event);
         match kind {

@@ -135,6 +135,9 @@ impl Launcher {
     }
 
     /// Opens the panel on the engine's list.
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
     pub fn show_entries(&mut self, entries: Vec<LauncherEntry>, words: &Words) {
         self.entries = entries;
         let reopening = self.view == View::Entries;
@@ -152,6 +155,9 @@ impl Launcher {
     }
 
     /// Lists the entries matching the search box.
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
     pub fn filter(&mut self, words: &Words) {
         let query = dom::lower(self.search.value().trim());
         dom::clear(&self.list);
@@ -246,6 +252,9 @@ impl Launcher {
 impl Shell {
     /// A row of the panel was picked: a tour starts (the panel closes, and a
     /// checklist's panel comes back when its tour ends), a checklist opens.
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
     pub fn pick_row(&mut self, i: usize) {
         let Some((guide, kind)) = self.launcher.row_kind(i) else {
             return;

@@ -267,6 +267,9 @@ impl Shell {
     }
 
     /// A second `init`: new options; the guides are loaded again.
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
     fn reconfigure(&mut self, cfg: Config) {
         self.reset_run();
         self.flush();

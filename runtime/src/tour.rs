@@ -133,6 +133,9 @@ impl Shell {
         }
     }
 
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
     pub fn on_action(&mut self, action: Action) {
         match action {
             Action::Next => self.feed(Input::Next),
