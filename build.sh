@@ -279,23 +279,35 @@ append_loader() {
 # The runtime every host page loads (www/sdk/waymark.js + waymark_bg.wasm), and the
 # same runtime with the editor's pick mode and preview (feature `pick`: pick.js +
 # pick_bg.wasm), which waymark.js runs instead only inside the editor's frame.
+# wasm-opt inlines every function that has one caller, however big: the shell's
+# loop became one 36 KB function whose thousands of locals compress badly.
+# Inlining only small ones (up to 20 instructions) in every pass: ~7.6 KB
+# gzipped less (measured: 0: 6.1 KB, 4: 7.0, 10: 7.5, 15: 7.6, 30: 7.5, 60: 5.6).
+# Tiny functions inlined anywhere up to 3 instructions (default 2): 203 B less
+# (4: 104 B less; 8: 3.1 KB more). It also leaves the handlers a page does not call
+# out of line, so V8, which compiles wasm lazily function by function, skips them.
+RUNTIME_INLINE="--one-caller-inline-max-function-size=20 --always-inline-max-function-size=3"
+
+# shrink_runtime_wasm WASM: the runtime's size passes after build_wasm's first -Oz
+# (also applied to the core's share measured by `./build.sh bench`).
+shrink_runtime_wasm() {
+    local wasm=$1
+    # shellcheck disable=SC2086 # RUNTIME_INLINE is a list of flags
+    {
+        # Flattened and re-looped control flow gives -Oz more to merge: ~750 B gzipped
+        # less, and a second round 74 B more (measured: --type-ssa --gufa,
+        # --inlining-optimizing, -O3 first: no gain).
+        wasm-opt $RUNTIME_INLINE --flatten --rereloop -Oz --flatten --rereloop -Oz \
+            "$wasm" -o "$wasm"
+        # Optimising until nothing changes takes ~10 s more and saves ~9 KB gzipped.
+        wasm-opt $RUNTIME_INLINE -Oz --converge "$wasm" -o "$wasm"
+    }
+}
+
 build_runtime() {
     mkdir -p www/sdk
-    # wasm-opt inlines every function that has one caller, however big: the shell's
-    # loop became one 36 KB function whose thousands of locals compress badly.
-    # Inlining only small ones (up to 20 instructions) in every pass: ~7.6 KB
-    # gzipped less (measured: 0: 6.1 KB, 4: 7.0, 10: 7.5, 15: 7.6, 30: 7.5, 60: 5.6).
-    # Tiny functions inlined anywhere up to 3 instructions (default 2): 203 B less
-    # (4: 104 B less; 8: 3.1 KB more).
-    local inline="--one-caller-inline-max-function-size=20 --always-inline-max-function-size=3"
-    WASM_OPT_FLAGS=$inline build_wasm waymark-runtime www/sdk waymark
-    # Flattened and re-looped control flow gives -Oz more to merge: ~750 B gzipped
-    # less, and a second round 74 B more (measured: --type-ssa --gufa,
-    # --inlining-optimizing, -O3 first: no gain).
-    wasm-opt $inline --flatten --rereloop -Oz --flatten --rereloop -Oz \
-        www/sdk/waymark_bg.wasm -o www/sdk/waymark_bg.wasm
-    # Optimising until nothing changes takes ~10 s more and saves ~9 KB gzipped.
-    wasm-opt $inline -Oz --converge www/sdk/waymark_bg.wasm -o www/sdk/waymark_bg.wasm
+    WASM_OPT_FLAGS=$RUNTIME_INLINE build_wasm waymark-runtime www/sdk waymark
+    shrink_runtime_wasm www/sdk/waymark_bg.wasm
     # Short import and export names in the wasm and the glue: ~6 KB gzipped less.
     # The producers and target-features sections are for tools, not browsers.
     local names
@@ -451,10 +463,29 @@ cmd_bench() {
         printf '%-8s %7s KB gzipped (glue %s KB + wasm %s KB; %s KB uncompressed)\n' \
             "$name" "$(kb $((glue + wasm)))" "$(kb "$glue")" "$(kb "$wasm")" "$(kb "$raw")"
     done
+    bench_core_share
     echo "(runtime budget: 40 KB gzipped, issue 3)"
     bench_runtime
     bench_ingest
     bench_insights
+}
+
+# How much of the runtime's wasm is the core: runtime/examples/core_only.rs runs the
+# runtime's guide reader, validation, engine, ticket drafting, markup and geometry
+# with none of its DOM code, built and shrunk like the runtime's wasm.
+bench_core_share() {
+    local out
+    out=$(mktemp -d -t waymark-core.XXXXXX)
+    cargo build --profile "$WASM_PROFILE" --target "$WASM_TARGET" -p waymark-runtime --example core_only
+    wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name core \
+        "target/$WASM_TARGET/$WASM_PROFILE/examples/core_only.wasm"
+    # shellcheck disable=SC2086 # RUNTIME_INLINE is a list of flags
+    wasm-opt $RUNTIME_INLINE -Oz "$out/core_bg.wasm" -o "$out/core_bg.wasm"
+    shrink_runtime_wasm "$out/core_bg.wasm"
+    wasm-opt --strip-producers --strip-target-features "$out/core_bg.wasm" -o "$out/core_bg.wasm"
+    printf '%-8s %7s KB gzipped (wasm: the core as the runtime runs it, no DOM code)\n' \
+        core "$(kb "$(gzip_bytes "$out/core_bg.wasm")")"
+    rm -rf "$out"
 }
 
 # The runtime in headless Chromium against a release server: the first step painted
