@@ -31,8 +31,18 @@ pub enum View {
     Solved,
 }
 
+/// The help panel, built the first time it is shown: most pages never need it, and
+/// building it at start would cost the first step its DOM work and V8 its compiling.
 pub struct HelpPanel {
-    pub el: HtmlElement,
+    layer: Element,
+    words: &'static Words,
+    parts: Option<Parts>,
+    pub view: View,
+}
+
+/// The panel's elements, once built.
+struct Parts {
+    el: HtmlElement,
     title: HtmlElement,
     close: HtmlElement,
     text: HtmlElement,
@@ -54,7 +64,6 @@ pub struct HelpPanel {
     yes: HtmlElement,
     no: HtmlElement,
     skip: HtmlElement,
-    pub view: View,
     /// Labels of the form's parts, kept to relabel on a language change.
     labels: Vec<(HtmlElement, Word)>,
 }
@@ -114,7 +123,111 @@ pub const PRIORITIES: [Priority; 4] = [
 ];
 
 impl HelpPanel {
-    pub fn new(layer: &Element, words: &'static Words) -> Option<HelpPanel> {
+    pub fn new(layer: &Element, words: &'static Words) -> HelpPanel {
+        HelpPanel {
+            layer: layer.clone(),
+            words,
+            parts: None,
+            view: View::Closed,
+        }
+    }
+
+    /// The panel's elements, built now if they are not yet.
+    fn parts(&mut self) -> Option<&Parts> {
+        if self.parts.is_none() {
+            self.parts = Parts::new(&self.layer, self.words);
+        }
+        self.parts.as_ref()
+    }
+
+    /// The panel's root element, once built.
+    pub fn el(&self) -> Option<&HtmlElement> {
+        self.parts.as_ref().map(|p| &p.el)
+    }
+
+    /// Sets the texts that depend on the user's language.
+    pub fn relabel(&mut self, words: &'static Words) {
+        self.words = words;
+        if let Some(p) = &self.parts {
+            p.relabel(words);
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.view != View::Closed
+    }
+
+    /// The explanation line now shown.
+    pub fn text_now(&self) -> String {
+        self.parts.as_ref().map(Parts::text_now).unwrap_or_default()
+    }
+
+    /// Shows `view` on the panel (built first if need be), filled by `fill`.
+    fn open(&mut self, view: View, fill: impl FnOnce(&Parts)) {
+        if let Some(p) = self.parts() {
+            fill(p);
+            self.view = view;
+        }
+    }
+
+    /// The offer: why we think the user is stuck, and the ways on that apply.
+    pub fn show_offer(&mut self, words: &Words, reason: &str, again: bool, related: bool) {
+        self.open(View::Offer, |p| p.show_offer(words, reason, again, related));
+    }
+
+    /// The ticket form, filled from the draft; every part can be changed.
+    pub fn show_form(&mut self, words: &Words, draft: &TicketDraft) {
+        self.open(View::Form, |p| p.show_form(words, draft));
+    }
+
+    /// What became of the ticket.
+    pub fn show_status(&mut self, title: &str, text: &str) {
+        self.open(View::Status, |p| p.show_status(title, text));
+    }
+
+    pub fn show_solved(&mut self, words: &Words) {
+        self.open(View::Solved, |p| p.show_solved(words));
+    }
+
+    /// The user's edits over the draft (the draft itself before the form was built).
+    pub fn read_form(&self, draft: &TicketDraft) -> TicketDraft {
+        match &self.parts {
+            Some(p) => p.read_form(draft),
+            None => draft.clone(),
+        }
+    }
+
+    /// A problem with the form, shown under it and announced; `None` clears it.
+    pub fn set_error(&self, text: Option<&str>) {
+        if let Some(p) = &self.parts {
+            p.set_error(text);
+        }
+    }
+
+    pub fn set_sending(&self, sending: bool) {
+        if let Some(p) = &self.parts {
+            p.set_sending(sending);
+        }
+    }
+
+    pub fn hide(&mut self) {
+        self.view = View::Closed;
+        if let Some(p) = &self.parts {
+            p.hide();
+        }
+    }
+
+    /// Where focus goes when the panel opens on its current view.
+    pub fn focus_target(&self) -> Element {
+        match &self.parts {
+            Some(p) => p.focus_target(self.view),
+            None => self.layer.clone(),
+        }
+    }
+}
+
+impl Parts {
+    fn new(layer: &Element, words: &Words) -> Option<Parts> {
         let [el, _, title, close, _, text, offer, contact, again, related, form, _, l_subject, subject, _, l_description, description, _, _, l_priority, priority, _, l_category, category, attachments, error, _, cancel, send, done, solved, yes, no, skip] =
             <[HtmlElement; 34]>::try_from(dom::build(layer, SKELETON)?).ok()?;
         for p in PRIORITIES {
@@ -141,7 +254,7 @@ impl HelpPanel {
             e.prevent_default();
             post(Msg::Ui(Action::TicketSend));
         });
-        let panel = HelpPanel {
+        let panel = Parts {
             el,
             title,
             close,
@@ -164,7 +277,6 @@ impl HelpPanel {
             yes,
             no,
             skip,
-            view: View::Closed,
             labels,
         };
         panel.relabel(words);
@@ -172,7 +284,7 @@ impl HelpPanel {
     }
 
     /// Sets the texts that depend on the user's language.
-    pub fn relabel(&self, words: &Words) {
+    fn relabel(&self, words: &Words) {
         dom::attr(&self.close, "aria-label", words.close);
         for (b, t) in [
             (&self.contact, words.contact_it),
@@ -199,17 +311,12 @@ impl HelpPanel {
         }
     }
 
-    pub fn is_open(&self) -> bool {
-        self.view != View::Closed
-    }
-
     /// The explanation line now shown.
-    pub fn text_now(&self) -> String {
+    fn text_now(&self) -> String {
         self.text.text_content().unwrap_or_default()
     }
 
-    fn show(&mut self, view: View, title: &str, text: &str) {
-        self.view = view;
+    fn show(&self, view: View, title: &str, text: &str) {
         self.title.set_text_content(Some(title));
         self.text.set_text_content(Some(text));
         dom::set_hidden(&self.text, text.is_empty());
@@ -222,14 +329,14 @@ impl HelpPanel {
     }
 
     /// The offer: why we think the user is stuck, and the ways on that apply.
-    pub fn show_offer(&mut self, words: &Words, reason: &str, again: bool, related: bool) {
+    fn show_offer(&self, words: &Words, reason: &str, again: bool, related: bool) {
         self.show(View::Offer, words.need_a_hand, offer_text(words, reason));
         dom::set_hidden(&self.again, !again);
         dom::set_hidden(&self.related, !related);
     }
 
     /// The ticket form, filled from the draft; every part can be changed.
-    pub fn show_form(&mut self, words: &Words, draft: &TicketDraft) {
+    fn show_form(&self, words: &Words, draft: &TicketDraft) {
         self.show(View::Form, words.contact_it, words.form_intro);
         set_value(&self.subject, &draft.subject);
         set_value(&self.description, &draft.description);
@@ -266,7 +373,7 @@ impl HelpPanel {
 
     /// The user's edits over the draft: subject, description, priority, category
     /// and which attachments stay.
-    pub fn read_form(&self, draft: &TicketDraft) -> TicketDraft {
+    fn read_form(&self, draft: &TicketDraft) -> TicketDraft {
         let mut out = draft.clone();
         out.subject = value(&self.subject).trim().to_owned();
         out.description = value(&self.description);
@@ -298,7 +405,7 @@ impl HelpPanel {
     }
 
     /// A problem with the form, shown under it and announced; `None` clears it.
-    pub fn set_error(&self, text: Option<&str>) {
+    fn set_error(&self, text: Option<&str>) {
         self.error.set_text_content(text);
         dom::set_hidden(&self.error, text.is_none());
         if text.is_some() {
@@ -308,7 +415,7 @@ impl HelpPanel {
         }
     }
 
-    pub fn set_sending(&self, sending: bool) {
+    fn set_sending(&self, sending: bool) {
         if sending {
             dom::attr(&self.send, "disabled", "");
             dom::attr(&self.send, "aria-busy", "true");
@@ -319,24 +426,23 @@ impl HelpPanel {
     }
 
     /// What became of the ticket.
-    pub fn show_status(&mut self, title: &str, text: &str) {
+    fn show_status(&self, title: &str, text: &str) {
         self.show(View::Status, title, text);
         dom::attr(&self.text, "role", "status");
     }
 
-    pub fn show_solved(&mut self, words: &Words) {
+    fn show_solved(&self, words: &Words) {
         self.show(View::Solved, words.did_it_solve, "");
     }
 
-    pub fn hide(&mut self) {
-        self.view = View::Closed;
+    fn hide(&self) {
         dom::remove_attr(&self.text, "role");
         dom::set_hidden(&self.el, true);
     }
 
     /// Where focus goes when the panel opens on its current view.
-    pub fn focus_target(&self) -> Element {
-        let e: &HtmlElement = match self.view {
+    fn focus_target(&self, view: View) -> Element {
+        let e: &HtmlElement = match view {
             View::Offer => &self.contact,
             View::Form => &self.subject,
             View::Status => &self.done,

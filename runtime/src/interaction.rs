@@ -268,8 +268,11 @@ impl Shell {
     }
 
     fn escape(&mut self, in_pop: bool, in_panel: bool, path: &[Element]) -> bool {
-        let help: Element = self.help.el.clone().into();
-        if self.help.is_open() && path.contains(&help) {
+        let in_help = self.help.el().is_some_and(|h| {
+            let h: &Element = h;
+            path.contains(h)
+        });
+        if self.help.is_open() && in_help {
             self.on_action(Action::HelpClose);
             return true;
         }

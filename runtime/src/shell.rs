@@ -202,14 +202,12 @@ impl Shell {
             Popover::new(&layer.el),
             Tips::new(&layer.el),
             Launcher::new(&layer.el, words),
-            HelpPanel::new(&layer.el, words),
             A11y::new(&layer.el),
         );
-        let (Some(overlay), Some(popover), Some(tips), Some(launcher), Some(help), Some(a11y)) =
-            parts
-        else {
+        let (Some(overlay), Some(popover), Some(tips), Some(launcher), Some(a11y)) = parts else {
             return Err("could not build the UI".into());
         };
+        let help = HelpPanel::new(&layer.el, words);
         launcher.set_visible(false);
         layer.set_label(words.help);
         layer.set_direction(layer::page_is_rtl(), &cfg.locale);
