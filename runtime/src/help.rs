@@ -1,10 +1,11 @@
 //! The help panel: the offer made to a stuck user, the ticket form, what became of
 //! the ticket, and "Did this solve it?" at the end of a guide.
 //!
-//! Owns the panel's DOM (built once; one view shown at a time) and reading what the
-//! user typed into the form. What is offered and when is the engine's decision (an
-//! `OfferHelp`, `ComposeTicket` or `AskSolved` effect); the ticket's wording is the
-//! core's [`waymark::ticket::compose`]; sending and queueing is [`crate::tickets`].
+//! Owns the panel's DOM (built the first time it is shown; one view at a time) and
+//! reading what the user typed into the form. What is offered and when is the
+//! engine's decision (an `OfferHelp`, `ComposeTicket` or `AskSolved` effect); the
+//! ticket's wording is the core's [`waymark::ticket::compose`]; sending and queueing
+//! is [`crate::tickets`].
 //! Buttons post actions to the shell like every other Waymark control.
 
 use js_sys::{Object, Reflect};
