@@ -286,27 +286,28 @@ append_loader() {
 # Tiny functions inlined anywhere up to 3 instructions (default 2): 203 B less
 # (4: 104 B less; 8: 3.1 KB more). It also leaves the handlers a page does not call
 # out of line, so V8, which compiles wasm lazily function by function, skips them.
-RUNTIME_INLINE="--one-caller-inline-max-function-size=20 --always-inline-max-function-size=3"
+# The editor's wasm gets the same limits: 522 -> 486 KB gzipped.
+WASM_INLINE="--one-caller-inline-max-function-size=20 --always-inline-max-function-size=3"
 
 # shrink_runtime_wasm WASM: the runtime's size passes after build_wasm's first -Oz
 # (also applied to the core's share measured by `./build.sh bench`).
 shrink_runtime_wasm() {
     local wasm=$1
-    # shellcheck disable=SC2086 # RUNTIME_INLINE is a list of flags
+    # shellcheck disable=SC2086 # WASM_INLINE is a list of flags
     {
         # Flattened and re-looped control flow gives -Oz more to merge: ~750 B gzipped
         # less, and a second round 74 B more (measured: --type-ssa --gufa,
         # --inlining-optimizing, -O3 first: no gain).
-        wasm-opt $RUNTIME_INLINE --flatten --rereloop -Oz --flatten --rereloop -Oz \
+        wasm-opt $WASM_INLINE --flatten --rereloop -Oz --flatten --rereloop -Oz \
             "$wasm" -o "$wasm"
         # Optimising until nothing changes takes ~10 s more and saves ~9 KB gzipped.
-        wasm-opt $RUNTIME_INLINE -Oz --converge "$wasm" -o "$wasm"
+        wasm-opt $WASM_INLINE -Oz --converge "$wasm" -o "$wasm"
     }
 }
 
 build_runtime() {
     mkdir -p www/sdk
-    WASM_OPT_FLAGS=$RUNTIME_INLINE build_wasm waymark-runtime www/sdk waymark
+    WASM_OPT_FLAGS=$WASM_INLINE build_wasm waymark-runtime www/sdk waymark
     shrink_runtime_wasm www/sdk/waymark_bg.wasm
     # Short import and export names in the wasm and the glue: ~6 KB gzipped less.
     # The producers and target-features sections are for tools, not browsers.
@@ -319,13 +320,13 @@ build_runtime() {
     append_loader www/sdk/waymark.js false
     # Minified (names local to the module, whitespace, comments): ~2.7 KB gzipped less.
     terser www/sdk/waymark.js --module --compress --mangle -o www/sdk/waymark.js
-    build_wasm waymark-runtime www/sdk pick --features pick
+    WASM_OPT_FLAGS=$WASM_INLINE build_wasm waymark-runtime www/sdk pick --features pick
     append_loader www/sdk/pick.js true
 }
 
 build_wasm_all() {
     build_runtime
-    build_wasm waymark-editor www/editor/pkg waymark_editor
+    WASM_OPT_FLAGS=$WASM_INLINE build_wasm waymark-editor www/editor/pkg waymark_editor
 }
 
 build_server_release() {
@@ -479,8 +480,8 @@ bench_core_share() {
     cargo build --profile "$WASM_PROFILE" --target "$WASM_TARGET" -p waymark-runtime --example core_only
     wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name core \
         "target/$WASM_TARGET/$WASM_PROFILE/examples/core_only.wasm"
-    # shellcheck disable=SC2086 # RUNTIME_INLINE is a list of flags
-    wasm-opt $RUNTIME_INLINE -Oz "$out/core_bg.wasm" -o "$out/core_bg.wasm"
+    # shellcheck disable=SC2086 # WASM_INLINE is a list of flags
+    wasm-opt $WASM_INLINE -Oz "$out/core_bg.wasm" -o "$out/core_bg.wasm"
     shrink_runtime_wasm "$out/core_bg.wasm"
     wasm-opt --strip-producers --strip-target-features "$out/core_bg.wasm" -o "$out/core_bg.wasm"
     printf '%-8s %7s KB gzipped (wasm: the core as the runtime runs it, no DOM code)\n' \
