@@ -27,6 +27,38 @@ const median = (xs) => {
 };
 const fmt = (ms) => `${ms.toFixed(2)} ms`;
 
+/**
+ * The bench page in a fresh context, with two probes for the timed code:
+ * `__waymarkPlaced()` resolves (with the time) once the popover is placed and
+ * visible; `__waymarkAfterPaint()` once the current frame has been rendered (a
+ * message posted now is delivered after the frame's own work).
+ */
+async function benchPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__waymarkPlaced = () => {
+      const pop = document.querySelector("waymark-root").shadowRoot.querySelector(".pop");
+      return new Promise((resolve) => {
+        if (pop.classList.contains("placed")) return resolve(performance.now());
+        new MutationObserver((_, mo) => {
+          if (pop.classList.contains("placed")) {
+            mo.disconnect();
+            resolve(performance.now());
+          }
+        }).observe(pop, { attributes: true, attributeFilter: ["class"] });
+      });
+    };
+    window.__waymarkAfterPaint = () => new Promise((resolve) => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => resolve(performance.now());
+      ch.port2.postMessage(0);
+    });
+  });
+  await page.goto(`${BASE}/demo/lab/bench.html`);
+  return { context, page };
+}
+
 const browser = await launch();
 const firstPlaced = [];
 const firstPainted = [];
@@ -38,9 +70,7 @@ let elements = 0;
 let breakdown = null;
 try {
   for (let run = 0; run < RUNS; run += 1) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    await page.goto(`${BASE}/demo/lab/bench.html`);
+    const { context, page } = await benchPage(browser);
     elements = await page.evaluate(() => document.getElementsByTagName("*").length);
     const t = await page.evaluate(async (guide) => {
       const waymark = await import("/sdk/waymark.js");
@@ -50,23 +80,9 @@ try {
       const t0 = performance.now();
       w.init({ app: "demo", guides: [guide], bench: true, launcher: false });
       const sync = performance.now() - t0;
-      const pop = document.querySelector("waymark-root").shadowRoot.querySelector(".pop");
-      const placed = await new Promise((resolve) => {
-        if (pop.classList.contains("placed")) return resolve(performance.now());
-        new MutationObserver((_, mo) => {
-          if (pop.classList.contains("placed")) {
-            mo.disconnect();
-            resolve(performance.now());
-          }
-        }).observe(pop, { attributes: true, attributeFilter: ["class"] });
-      });
-      // Posted right after the frame's own callbacks: delivered once the frame is
-      // rendered. The next animation frame is reported too, as an upper bound.
-      const painted = await new Promise((r) => {
-        const ch = new MessageChannel();
-        ch.port1.onmessage = () => r(performance.now());
-        ch.port2.postMessage(0);
-      });
+      const placed = await window.__waymarkPlaced();
+      // The next animation frame is reported too, as an upper bound.
+      const painted = await window.__waymarkAfterPaint();
       const frame = await new Promise((r) => requestAnimationFrame(() => r(performance.now())));
       return { sync, placed: placed - t0, painted: painted - t0, frame: frame - t0 };
     }, guide);
@@ -91,30 +107,15 @@ try {
   // whose guide matches nothing): what the first step costs once V8 has compiled the
   // wasm it needs, which it does lazily, function by function, on first call.
   for (let run = 0; run < RUNS; run += 1) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    await page.goto(`${BASE}/demo/lab/bench.html`);
+    const { context, page } = await benchPage(browser);
     warmPainted.push(await page.evaluate(async (guide) => {
       const w = await (await import("/sdk/waymark.js")).ready;
       w.init({ app: "demo", guides: [{ ...guide, id: "warm", match: { urls: ["/elsewhere/**"] } }], launcher: false });
       await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)));
       const t0 = performance.now();
       w.init({ app: "demo", guides: [guide], launcher: false });
-      const pop = document.querySelector("waymark-root").shadowRoot.querySelector(".pop");
-      await new Promise((resolve) => {
-        if (pop.classList.contains("placed")) return resolve();
-        new MutationObserver((_, mo) => {
-          if (pop.classList.contains("placed")) {
-            mo.disconnect();
-            resolve();
-          }
-        }).observe(pop, { attributes: true, attributeFilter: ["class"] });
-      });
-      return new Promise((r) => {
-        const ch = new MessageChannel();
-        ch.port1.onmessage = () => r(performance.now() - t0);
-        ch.port2.postMessage(0);
-      });
+      await window.__waymarkPlaced();
+      return (await window.__waymarkAfterPaint()) - t0;
     }, guide));
     await context.close();
   }
@@ -127,10 +128,8 @@ try {
 
 /** The first step on a cold page with Chromium's tracing on, summed by kind. */
 async function tracedFirstStep(browser) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
+  const { context, page } = await benchPage(browser);
   const cdp = await context.newCDPSession(page);
-  await page.goto(`${BASE}/demo/lab/bench.html`);
   await page.evaluate(async () => {
     window.__waymark = await (await import("/sdk/waymark.js")).ready;
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)));
@@ -146,21 +145,8 @@ async function tracedFirstStep(browser) {
     performance.mark("waymark-init");
     const t0 = performance.now();
     window.__waymark.init({ app: "demo", guides: [guide], launcher: false });
-    const pop = document.querySelector("waymark-root").shadowRoot.querySelector(".pop");
-    await new Promise((resolve) => {
-      if (pop.classList.contains("placed")) return resolve();
-      new MutationObserver((_, mo) => {
-        if (pop.classList.contains("placed")) {
-          mo.disconnect();
-          resolve();
-        }
-      }).observe(pop, { attributes: true, attributeFilter: ["class"] });
-    });
-    const t = await new Promise((r) => {
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => r(performance.now() - t0);
-      ch.port2.postMessage(0);
-    });
+    await window.__waymarkPlaced();
+    const t = (await window.__waymarkAfterPaint()) - t0;
     performance.mark("waymark-painted");
     return t;
   }, guide);
