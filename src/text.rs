@@ -8,19 +8,18 @@
 
 /// Appends the decimal digits of `n`.
 pub fn push_int(out: &mut String, n: u64) {
-    // The highest power of ten not above `n`, then one digit per power, down to 1:
-    // no buffer to index, so nothing here can panic.
-    let mut div = 1u64;
-    while n / div >= 10 {
-        div *= 10;
+    push_digits(out, n, 10, 1);
+}
+
+/// Appends `n` in `base` (2 to 16, lower-case digits), at least `width` digits,
+/// padded with zeros. The one number writer of the core and the runtime.
+pub fn push_digits(out: &mut String, n: u64, base: u64, width: u32) {
+    let base = base.clamp(2, 16);
+    if n >= base || width > 1 {
+        push_digits(out, n / base, base, width.saturating_sub(1));
     }
-    loop {
-        out.push(char::from(b'0' + (n / div % 10) as u8));
-        if div == 1 {
-            break;
-        }
-        div /= 10;
-    }
+    // `& 15` keeps the index inside the table: nothing here can panic.
+    out.push(char::from(b"0123456789abcdef"[(n % base) as usize & 15]));
 }
 
 /// Appends `n` with at least two digits (`7` → `07`), like `{:02}`.
@@ -99,6 +98,9 @@ mod tests {
             let mut two = String::new();
             push_int2(&mut two, n);
             assert_eq!(two, format!("{n:02}"));
+            let mut hex = String::new();
+            push_digits(&mut hex, n, 16, 8);
+            assert_eq!(hex, format!("{n:08x}"));
         }
     }
 

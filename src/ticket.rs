@@ -212,39 +212,19 @@ pub fn compose(f: &TicketFacts, redactor: &Redactor) -> TicketDraft {
     } else {
         &f.language
     });
-    let mut attachments = vec![Attachment {
-        key: "environment".into(),
-        label: "Browser and device".into(),
-        text: environment,
-        include: true,
-    }];
+    let mut attachments = vec![attachment("environment", "Browser and device", environment)];
     if !f.script_errors.is_empty() {
         let mut text = String::new();
         for e in tail(&f.script_errors) {
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            text.push_str("- ");
-            push_clock(&mut text, e.at, f.at);
-            text.push(' ');
+            push_entry(&mut text, Some((e.at, f.at)));
             text.push_str(&r(&e.message));
         }
-        attachments.push(Attachment {
-            key: "script_errors".into(),
-            label: "Recent script errors".into(),
-            text,
-            include: true,
-        });
+        attachments.push(attachment("script_errors", "Recent script errors", text));
     }
     if !f.failed_requests.is_empty() {
         let mut text = String::new();
         for q in tail(&f.failed_requests) {
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            text.push_str("- ");
-            push_clock(&mut text, q.at, f.at);
-            text.push(' ');
+            push_entry(&mut text, Some((q.at, f.at)));
             text.push_str(&q.method.to_ascii_uppercase());
             text.push(' ');
             text.push_str(&path_of(&q.url));
@@ -255,30 +235,17 @@ pub fn compose(f: &TicketFacts, redactor: &Redactor) -> TicketDraft {
                 push_int(&mut text, q.status.into());
             }
         }
-        attachments.push(Attachment {
-            key: "failed_requests".into(),
-            label: "Failed requests".into(),
-            text,
-            include: true,
-        });
+        attachments.push(attachment("failed_requests", "Failed requests", text));
     }
     if !f.fields.is_empty() {
         let mut text = String::new();
         for v in &f.fields {
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            text.push_str("- ");
+            push_entry(&mut text, None);
             text.push_str(&v.label);
             text.push_str(": ");
             text.push_str(&r(&v.value));
         }
-        attachments.push(Attachment {
-            key: "fields".into(),
-            label: "Values entered in the form".into(),
-            text,
-            include: true,
-        });
+        attachments.push(attachment("fields", "Values entered in the form", text));
     }
     TicketDraft {
         subject: truncate(&r(&subject), MAX_SUBJECT),
@@ -314,6 +281,29 @@ fn page_line(f: &TicketFacts) -> String {
 /// `https://h/a/b?x=1#y` → `https://h/a/b`: queries often carry personal data.
 fn path_of(url: &str) -> String {
     url.split(['?', '#']).next().unwrap_or("").to_owned()
+}
+
+/// An attachment the user sees switched on.
+fn attachment(key: &str, label: &str, text: String) -> Attachment {
+    Attachment {
+        key: key.into(),
+        label: label.into(),
+        text,
+        include: true,
+    }
+}
+
+/// Starts a `- ` line of an attachment's list, after the time of the entry relative
+/// to when the ticket was drafted (`(at, now)`) when it has one.
+fn push_entry(text: &mut String, when: Option<(Millis, Millis)>) {
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text.push_str("- ");
+    if let Some((at, now)) = when {
+        push_clock(text, at, now);
+        text.push(' ');
+    }
 }
 
 fn tail<T>(items: &[T]) -> &[T] {

@@ -323,7 +323,7 @@ pub fn int(n: i64) -> String {
     if n < 0 {
         s.push('-');
     }
-    digits(&mut s, n.unsigned_abs(), 10, 1);
+    waymark::text::push_int(&mut s, n.unsigned_abs());
     s
 }
 
@@ -331,16 +331,8 @@ pub fn int(n: i64) -> String {
 #[inline(never)]
 pub fn hex(n: u64, width: u32) -> String {
     let mut s = String::new();
-    digits(&mut s, n, 16, width);
+    waymark::text::push_digits(&mut s, n, 16, width);
     s
-}
-
-/// Appends `n` in `base` (at most 16), at least `width` digits.
-fn digits(s: &mut String, n: u64, base: u64, width: u32) {
-    if n >= base || width > 1 {
-        digits(s, n / base, base, width.saturating_sub(1));
-    }
-    s.push(char::from(b"0123456789abcdef"[(n % base) as usize & 15]));
 }
 
 /// Lower case, by the browser (no Unicode tables in the wasm).
