@@ -83,7 +83,7 @@ const SKELETON: &str = "
 section.help|role=dialog|aria-modal=false|aria-labelledby=wm-help-title|aria-describedby=wm-help-text|hidden
  div.panel-head
   h2.panel-title|id=wm-help-title
-  button.close|=×|type=button
+  button.close|type=button
  div.help-inner
   p.help-text|id=wm-help-text|dir=auto
   div.help-actions

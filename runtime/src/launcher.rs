@@ -52,7 +52,7 @@ button.launcher|type=button|aria-expanded=false|aria-controls=wm-panel
 section.panel|id=wm-panel|role=dialog|aria-modal=false|aria-labelledby=wm-panel-title|hidden
  div.panel-head
   h2.panel-title|id=wm-panel-title
-  button.close|=×|type=button
+  button.close|type=button
  button.back-link|type=button
  input.search|type=search|autocomplete=off
  p.progress-text

@@ -7,8 +7,6 @@
 //! context, fixed parent or top-layer element holds the target, the hole is simply
 //! drawn where the target is.
 
-use std::fmt::Write;
-
 use waymark::geometry::{Rect, Spotlight};
 use web_sys::Element;
 
@@ -72,12 +70,8 @@ impl Overlay {
     pub fn draw(&mut self, viewport: Rect, spot: Option<Spotlight>, focused: bool) {
         dom::toggle_class(&self.ring, "focus", focused);
         let mut d = String::with_capacity(160);
-        let _ = write!(
-            d,
-            "M0 0H{w}V{h}H0Z",
-            w = round(viewport.width),
-            h = round(viewport.height)
-        );
+        let (w, h) = (round(viewport.width), round(viewport.height));
+        path(&mut d, &[("M0 0H", w), ("V", h)], "H0Z");
         let mut ring = String::new();
         if let Some(s) = spot {
             rounded(&mut ring, s.rect, s.radius);
@@ -100,19 +94,49 @@ fn rounded(out: &mut String, r: Rect, radius: f64) {
         round(r.height),
         round(radius),
     );
-    let _ = write!(
-        out,
-        "M{a} {y}H{b}A{k} {k} 0 0 1 {r} {c}V{d}A{k} {k} 0 0 1 {b} {bt}H{a}A{k} {k} 0 0 1 {x} {d}V{c}A{k} {k} 0 0 1 {a} {y}Z",
-        a = x + k,
-        b = x + w - k,
-        c = y + k,
-        d = y + h - k,
-        r = x + w,
-        bt = y + h,
-    );
+    let (a, b, c, d, r, bt) = (x + k, x + w - k, y + k, y + h - k, x + w, y + h);
+    #[rustfmt::skip]
+    path(out, &[
+        ("M", a), (" ", y), ("H", b),
+        ("A", k), (" ", k), (" 0 0 1 ", r), (" ", c), ("V", d),
+        ("A", k), (" ", k), (" 0 0 1 ", b), (" ", bt), ("H", a),
+        ("A", k), (" ", k), (" 0 0 1 ", x), (" ", d), ("V", c),
+        ("A", k), (" ", k), (" 0 0 1 ", a), (" ", y),
+    ], "Z");
+}
+
+/// Path commands: each text followed by its number, then `end`. Written without
+/// `core::fmt`, which would be compiled on the first step's path and every frame's.
+fn path(out: &mut String, parts: &[(&str, i32)], end: &str) {
+    for (text, n) in parts {
+        out.push_str(text);
+        if *n < 0 {
+            out.push('-');
+        }
+        waymark::text::push_int(out, u64::from(n.unsigned_abs()));
+    }
+    out.push_str(end);
 }
 
 /// Whole pixels: enough for a path, and integer formatting is small in wasm.
 fn round(v: f64) -> i32 {
     dom::px(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_commands_match_the_formatted_numbers_also_below_zero() {
+        let mut out = String::new();
+        rounded(&mut out, Rect::new(-10.4, 20.6, 100.0, 40.0), 8.0);
+        assert_eq!(
+            out,
+            "M-2 21H82A8 8 0 0 1 90 29V53A8 8 0 0 1 82 61H-2A8 8 0 0 1 -10 53V29A8 8 0 0 1 -2 21Z"
+        );
+        let mut d = String::new();
+        path(&mut d, &[("M0 0H", 1280), ("V", 800)], "H0Z");
+        assert_eq!(d, "M0 0H1280V800H0Z");
+    }
 }

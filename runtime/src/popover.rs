@@ -41,7 +41,7 @@ div.pop|role=dialog|tabindex=-1|aria-labelledby=wm-title wm-count|aria-described
    div.head-text
     p.count|id=wm-count|dir=auto
     h2.title|id=wm-title|dir=auto
-   button.close|=×|type=button
+   button.close|type=button
   div.body|id=wm-body|dir=auto
   p.note|role=status|hidden|dir=auto
   div.foot
@@ -90,7 +90,6 @@ impl Popover {
         self.title.set_text_content(Some(&view.title));
         markup::render(&self.body, &view.body);
         self.set_note(None);
-        self.close.set_text_content(Some("×"));
         dom::attr(&self.close, "aria-label", words.close_tour);
         self.back.set_text_content(Some(words.back));
         dom::set_hidden(&self.back, !view.can_back);
