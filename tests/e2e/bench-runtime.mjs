@@ -138,7 +138,7 @@ async function tracedFirstStep(browser) {
   cdp.on("Tracing.dataCollected", (d) => events.push(...d.value));
   const complete = new Promise((r) => cdp.once("Tracing.tracingComplete", r));
   await cdp.send("Tracing.start", {
-    categories: "blink.user_timing,devtools.timeline,v8.wasm,v8",
+    categories: "blink.user_timing,devtools.timeline,v8.wasm,disabled-by-default-v8.compile",
     transferMode: "ReportEvents",
   });
   const painted = await page.evaluate(async (guide) => {
