@@ -25,6 +25,15 @@ async function inbox(subject) {
   return all.filter((t) => t.ticket.subject === subject);
 }
 
+/** From the demo's first step, "I'm stuck" then "Contact IT": the ticket form's locators. */
+async function openTicketForm(page) {
+  await waitForStep(page, "Welcome to Purchasing");
+  const h = help(page);
+  await page.locator("waymark-root .pop .stuck").click();
+  await h.contact.click();
+  return h;
+}
+
 const user = { id: "dana", name: "Dana Ortiz", email: "dana@acme.example" };
 
 const costGuide = {
@@ -128,10 +137,7 @@ test("keyboard only: I'm stuck, Contact IT, edit, send; Esc closes the panel and
 
 test("an empty subject is refused in the form, with the reason announced", async () => {
   const { page, context } = await openPage(browser, "/demo/");
-  await waitForStep(page, "Welcome to Purchasing");
-  const h = help(page);
-  await page.locator("waymark-root .pop .stuck").click();
-  await h.contact.click();
+  const h = await openTicketForm(page);
   await h.subject.fill("   ");
   await h.send.click();
   assert.equal(await h.error.textContent(), "Please write a subject.");
@@ -143,10 +149,7 @@ test("an empty subject is refused in the form, with the reason announced", async
 test("offline: the ticket is kept on the device, shown as saved, and sent once when the browser is back online", async () => {
   const shot = screenshots("help-offline");
   const { page, context } = await openPage(browser, "/demo/");
-  await waitForStep(page, "Welcome to Purchasing");
-  const h = help(page);
-  await page.locator("waymark-root .pop .stuck").click();
-  await h.contact.click();
+  const h = await openTicketForm(page);
   const subject = `Sent while offline (${RUN})`;
   await h.subject.fill(subject);
   await context.setOffline(true);
@@ -170,10 +173,7 @@ test("offline: the ticket is kept on the device, shown as saved, and sent once w
 
 test("a ticket saved offline is sent from the next page load", async () => {
   const { page, context } = await openPage(browser, "/demo/");
-  await waitForStep(page, "Welcome to Purchasing");
-  const h = help(page);
-  await page.locator("waymark-root .pop .stuck").click();
-  await h.contact.click();
+  const h = await openTicketForm(page);
   const subject = `Sent after a reload (${RUN})`;
   await h.subject.fill(subject);
   // The server cannot be reached (but the page can reload): the ticket waits.
@@ -328,10 +328,7 @@ test("without localStorage a ticket that could not be posted is still retried wh
     });
   });
   await page.goto(`${BASE}/demo/`);
-  await waitForStep(page, "Welcome to Purchasing");
-  const h = help(page);
-  await page.locator("waymark-root .pop .stuck").click();
-  await h.contact.click();
+  const h = await openTicketForm(page);
   const subject = `Retried without storage (${RUN})`;
   await h.subject.fill(subject);
   await page.route("**/v1/apps/demo/tickets", (route) => route.abort("connectionrefused"));
