@@ -349,3 +349,26 @@ section.panel x|role=dialog|hidden
         r#"<section class="panel x" role="dialog" hidden=""><div class="head"><h2 id="t">Title</h2><button class="close" type="button">×</button></div><p class="note" dir="auto"></p></section>"#
     );
 }
+
+#[wasm_bindgen_test]
+fn a_modal_step_makes_all_but_the_kept_path_inert_and_gives_back_only_that() {
+    let f = Fixture::new(
+        r#"<div id="in-a"><p id="in-p1">one</p><span id="in-keep">kept</span><script id="in-s"></script><p id="in-p2" inert>page's own</p><svg id="in-g"></svg></div><div id="in-b">two</div>"#,
+    );
+    let layer = doc().create_element("div").unwrap();
+    let mut a11y = waymark_runtime::a11y::A11y::new(&layer).unwrap();
+    let inert = |id: &str| doc().get_element_by_id(id).unwrap().has_attribute("inert");
+    a11y.make_inert(&[doc().get_element_by_id("in-keep").unwrap()]);
+    for id in ["in-p1", "in-g", "in-b", "in-p2"] {
+        assert!(inert(id), "{id} is inert");
+    }
+    for id in ["in-keep", "in-a", "in-s"] {
+        assert!(!inert(id), "{id} is not inert");
+    }
+    assert!(!f.0.has_attribute("inert"), "the path up to <body> stays usable");
+    a11y.release();
+    for id in ["in-p1", "in-g", "in-b"] {
+        assert!(!inert(id), "{id} is given back");
+    }
+    assert!(inert("in-p2"), "what the page made inert stays inert");
+}
