@@ -365,7 +365,10 @@ fn a_modal_step_makes_all_but_the_kept_path_inert_and_gives_back_only_that() {
     for id in ["in-keep", "in-a", "in-s"] {
         assert!(!inert(id), "{id} is not inert");
     }
-    assert!(!f.0.has_attribute("inert"), "the path up to <body> stays usable");
+    assert!(
+        !f.0.has_attribute("inert"),
+        "the path up to <body> stays usable"
+    );
     a11y.release();
     for id in ["in-p1", "in-g", "in-b"] {
         assert!(!inert(id), "{id} is given back");
