@@ -285,8 +285,9 @@ append_loader() {
 # gzipped less (measured: 0: 6.1 KB, 4: 7.0, 10: 7.5, 15: 7.6, 30: 7.5, 60: 5.6).
 # Tiny functions inlined anywhere up to 6 instructions (default 2): ~250 B less than
 # 2, and 62 fewer functions (562, not 624) for V8 to compile on the first step (3:
-# 203 B less than 2; 5: 23 B more than 6; 10: 3.8 KB more). Each function V8 compiles lazily, on its first call, costs the
-# first step ~30 us however small; handlers a page does not call stay out of line.
+# 203 B less than 2; 5: 23 B more than 6; 10: 3.8 KB more). Each function V8
+# compiles lazily, on its first call, costs the first step ~30 us however small;
+# handlers a page does not call stay out of line.
 # The editor's wasm gets the same limits: 522 -> 486 KB gzipped.
 WASM_INLINE="--one-caller-inline-max-function-size=20 --always-inline-max-function-size=6"
 

@@ -320,11 +320,16 @@ pub fn translate(x: i32, y: i32) -> String {
 #[inline(never)]
 pub fn int(n: i64) -> String {
     let mut s = String::new();
-    if n < 0 {
-        s.push('-');
-    }
-    waymark::text::push_int(&mut s, n.unsigned_abs());
+    push_signed(&mut s, n);
     s
+}
+
+/// Appends `n` in decimal to `out` (see [`int`]).
+pub fn push_signed(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    waymark::text::push_int(out, n.unsigned_abs());
 }
 
 /// `n` in lower-case hexadecimal, padded with zeros to `width` digits.

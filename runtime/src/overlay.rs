@@ -110,10 +110,7 @@ fn rounded(out: &mut String, r: Rect, radius: f64) {
 fn path(out: &mut String, parts: &[(&str, i32)], end: &str) {
     for (text, n) in parts {
         out.push_str(text);
-        if *n < 0 {
-            out.push('-');
-        }
-        waymark::text::push_int(out, u64::from(n.unsigned_abs()));
+        dom::push_signed(out, i64::from(*n));
     }
     out.push_str(end);
 }
