@@ -5,7 +5,8 @@
 #                        (into www/sdk/ and www/editor/pkg/) and the server binary
 #   ./build.sh serve     build, then run the demo server (http://127.0.0.1:8080/demo/)
 #   ./build.sh test      every check: fmt, clippy, native tests, wasm builds, the
-#                        runtime's browser tests, guide validation, the e2e suite
+#                        runtime's browser tests, guide validation, the e2e suite;
+#                        `./build.sh test static|native|browser|e2e [SPEC...]` one stage
 #   ./build.sh bench     build, then print transfer sizes (gzipped glue + wasm), time
 #                        the runtime in Chromium and run the server's event-ingest
 #                        benchmark (BENCHMARKS.md)
@@ -407,9 +408,7 @@ cmd_serve() {
     cargo run --release -p waymark-server -- serve "$@"
 }
 
-cmd_test() {
-    install_test_tools
-
+test_static() {
     stage "cargo fmt --check"
     cargo fmt --all --check -- --color "$RUSTFMT_COLOR"
 
@@ -419,30 +418,61 @@ cmd_test() {
     cargo clippy --target "$WASM_TARGET" -p waymark-runtime -p waymark-editor --all-targets -- -D warnings
     # Pick mode is compiled only into the editor frame's build (sdk/pick.js).
     cargo clippy --target "$WASM_TARGET" -p waymark-runtime --features pick -- -D warnings
+}
 
+test_native() {
     start_postgres
     start_rt
     stage "cargo test (native)"
     cargo test --workspace
+}
 
-    build_wasm_all
-
+test_browser() {
     stage "runtime tests in headless Chromium (wasm-bindgen-test)"
     CHROMEDRIVER=$CHROMEDRIVER \
         CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
         cargo test --target "$WASM_TARGET" -p waymark-runtime
+}
 
+# test_e2e [SPEC...]: the Playwright specs (all of tests/e2e/, or the files named)
+# against a debug server, with a Request Tracker for the ticket specs.
+test_e2e() {
     stage "validate guides/"
     cargo run -p waymark-server -- validate guides/
 
-    stage "e2e (node --test tests/e2e/)"
+    [[ -n $RT_DIR ]] || start_rt
+    cargo build -p waymark-server
+    stage "e2e (node --test ${*:-tests/e2e/})"
     # Each spec saves a screenshot per step under tests/e2e/screenshots/ (gitignored).
-    rm -rf tests/e2e/screenshots
+    [[ $# -gt 0 ]] || rm -rf tests/e2e/screenshots
     start_server target/debug/waymark
-    CHROMIUM=$CHROMIUM node --test tests/e2e/
+    CHROMIUM=$CHROMIUM node --test "${@:-tests/e2e/}"
     stop_server
+}
 
-    stage "all tests passed"
+# ./build.sh test [static|native|browser|e2e [SPEC...]]: every stage, or one.
+cmd_test() {
+    local only=${1:-all}
+    [[ $# -gt 0 ]] && shift
+    install_test_tools
+    case $only in
+        all)
+            test_static
+            test_native
+            build_wasm_all
+            test_browser
+            test_e2e
+            ;;
+        static) test_static ;;
+        native) test_native ;;
+        browser) test_browser ;;
+        e2e)
+            build_wasm_all
+            test_e2e "$@"
+            ;;
+        *) die "unknown test stage '$only' (static | native | browser | e2e [SPEC...])" ;;
+    esac
+    stage "all tests passed${only/#all/}"
 }
 
 # Bytes of FILE after gzip -9, as a server with compression would send it.
@@ -531,9 +561,9 @@ main() {
     case $command in
         build) cmd_build ;;
         serve) cmd_serve "$@" ;;
-        test) cmd_test ;;
+        test) cmd_test "$@" ;;
         bench) cmd_bench ;;
-        -h | --help | help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' ;;
+        -h | --help | help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
         *) die "unknown command '$command' (build | serve | test | bench)" ;;
     esac
 }
