@@ -503,6 +503,7 @@ cmd_bench() {
     bench_core_share
     echo "(runtime budget: 40 KB gzipped, issue 3)"
     bench_runtime
+    bench_peers
     bench_ingest
     bench_insights
 }
@@ -535,6 +536,20 @@ bench_runtime() {
     stage "runtime in Chromium (first step painted; reposition per scroll frame)"
     start_server target/release/waymark
     CHROMIUM=$CHROMIUM node tests/e2e/bench-runtime.mjs
+    stop_server
+}
+
+# Waymark side by side with Shepherd.js, Driver.js and Intro.js (devDependencies) in
+# one Chromium: the same 10-step tour on the same 5,000-element page, medians of 7
+# interleaved rounds and the ratios Waymark / peer (tests/e2e/bench-peers.mjs; its
+# own loopback server passes /sdk/ through to this release server).
+bench_peers() {
+    ensure_chromium
+    ensure_node_modules
+    build_server_release
+    stage "runtime against the tour libraries (Shepherd.js, Driver.js, Intro.js)"
+    start_server target/release/waymark
+    CHROMIUM=$CHROMIUM node tests/e2e/bench-peers.mjs
     stop_server
 }
 

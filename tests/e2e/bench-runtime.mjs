@@ -10,6 +10,7 @@
 //                       write pass), timed inside the runtime with performance.now()
 //                       in bench mode (`init({bench: true})`, `Waymark.bench()`).
 import { launch, BASE } from "./helpers.mjs";
+import { median, quantile } from "./bench/stats.mjs";
 
 // Cold page loads per figure. The machine's noise is ±15 ms run to run: the
 // quartiles are printed with the median so a change is judged on the spread.
@@ -23,14 +24,6 @@ const guide = {
   steps: [{ id: "a", title: "Approve", body: "A step on a **busy** page.", target: { css: ["#bench-target"] }, placement: "right" }],
 };
 
-/** The q-quantile of xs (0.5: the median), interpolated between ranks. */
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (s.length - 1) * q;
-  const lo = Math.floor(at);
-  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (at - lo);
-};
-const median = (xs) => quantile(xs, 0.5);
 const fmt = (ms) => `${ms.toFixed(2)} ms`;
 
 /**
