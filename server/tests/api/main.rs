@@ -14,5 +14,6 @@ mod insights;
 mod operations;
 mod public;
 mod refusals;
+mod sdk_delivery;
 mod statics;
 mod tickets;
