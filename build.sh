@@ -334,6 +334,16 @@ build_runtime() {
 build_wasm_all() {
     build_runtime
     WASM_OPT_FLAGS=$WASM_INLINE build_wasm waymark-editor www/editor/pkg waymark_editor
+    precompress_assets
+}
+
+# Brotli (quality 11) and gzip (level 9) copies, FILE.br and FILE.gz, beside each
+# asset the server sends (the SDK, the editor, the demo, the landing page), rewritten
+# every build; the server sends one to a client that accepts it and ignores a copy
+# older than its file (server/src/http/static_files/encoding.rs).
+precompress_assets() {
+    stage "precompress (br, gzip)"
+    node scripts/precompress.mjs www/sdk www/editor www/demo www/index.html
 }
 
 build_server_release() {
@@ -502,10 +512,44 @@ cmd_bench() {
     done
     bench_core_share
     echo "(runtime budget: 40 KB gzipped, issue 3)"
+    bench_wire
     bench_runtime
     bench_peers
     bench_ingest
     bench_insights
+}
+
+# wire_bytes URL ACCEPT_ENCODING: the bytes of the body as sent (curl does not decode
+# it), for a client that sends that Accept-Encoding (none when empty).
+wire_bytes() {
+    local url=$1 accept=$2
+    curl -fsS -o /dev/null -w '%{size_download}' ${accept:+-H "Accept-Encoding: $accept"} "$url"
+}
+
+# What each SDK and editor file costs on the wire, as a release `waymark serve` sends
+# it to a browser that accepts Brotli, one that accepts only gzip, and one that
+# accepts neither (BENCHMARKS.md, "SDK on the wire").
+bench_wire() {
+    build_server_release
+    stage "SDK on the wire (waymark serve; bytes as sent for Accept-Encoding br / gzip / none)"
+    start_server target/release/waymark
+    local wasm path br gz plain page=(0 0 0)
+    wasm=$(curl -fsS "$WAYMARK_URL/sdk/waymark.js" | grep -o 'waymark_bg\.[0-9a-f]\{16\}\.wasm' | head -n 1)
+    [[ -n $wasm ]] || die "the served glue names no hashed wasm"
+    printf '%-36s %10s %10s %10s\n' file br gzip none
+    for path in /sdk/waymark.js "/sdk/$wasm" /sdk/pick.js /sdk/pick_bg.wasm \
+        /editor/ /editor/editor.css /editor/pkg/waymark_editor.js /editor/pkg/waymark_editor_bg.wasm; do
+        br=$(wire_bytes "$WAYMARK_URL$path" br)
+        gz=$(wire_bytes "$WAYMARK_URL$path" gzip)
+        plain=$(wire_bytes "$WAYMARK_URL$path" "")
+        printf '%-36s %10s %10s %10s\n' "$path" "$br" "$gz" "$plain"
+        if [[ $path == /sdk/waymark* ]]; then
+            page=($((page[0] + br)) $((page[1] + gz)) $((page[2] + plain)))
+        fi
+    done
+    printf 'a host page downloads %s KB with br, %s KB with gzip, %s KB uncompressed (glue + wasm)\n' \
+        "$(kb "${page[0]}")" "$(kb "${page[1]}")" "$(kb "${page[2]}")"
+    stop_server
 }
 
 # How much of the runtime's wasm is the core: runtime/examples/core_only.rs runs the
