@@ -67,7 +67,8 @@ pub struct Config {
     /// `servicenow`, `jira`, `bmc`, `zammad` or `webhook`, with that help desk's keys
     /// (variables: `WAYMARK_HELPDESK__KIND`, `WAYMARK_HELPDESK__URL`, ...).
     pub helpdesk: crate::helpdesk::HelpdeskConfig,
-    /// Ticket delivery retries (`WAYMARK_OUTBOX__MAX_ATTEMPTS`, ...).
+    /// Ticket delivery: backoff, `give_up_after` (default `7d`), the help desk's
+    /// request timeout and the lease (`WAYMARK_OUTBOX__GIVE_UP_AFTER`, ...).
     pub outbox: crate::outbox::RetryPolicy,
     /// The Insights page (`WAYMARK_INSIGHTS__TICKET_COST`).
     pub insights: InsightsConfig,
@@ -238,9 +239,11 @@ impl Config {
                 })
                 .split("__"),
         );
-        figment
+        let config: Config = figment
             .extract()
-            .map_err(|error| ConfigError(error.to_string()))
+            .map_err(|error| ConfigError(error.to_string()))?;
+        config.outbox.check().map_err(ConfigError)?;
+        Ok(config)
     }
 
     /// Every key, lowercase, as written in `waymark.toml`.
@@ -319,11 +322,27 @@ mod tests {
             jail.set_env("WAYMARK_HELPDESK__USERNAME", "root");
             jail.set_env("WAYMARK_HELPDESK__PASSWORD", "password");
             jail.set_env("WAYMARK_OUTBOX__BASE_MS", "300");
+            jail.set_env("WAYMARK_OUTBOX__GIVE_UP_AFTER", "36h");
             let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(
+                config.outbox.give_up_after,
+                std::time::Duration::from_secs(36 * 3600)
+            );
             let helpdesk = serde_json::to_value(&config.helpdesk).map_err(|e| e.to_string())?;
             assert_eq!(helpdesk["kind"], "rt", "{helpdesk}");
             assert_eq!(helpdesk["url"], "http://rt.test");
             assert_eq!(config.outbox.base_ms, 300);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn an_outbox_lease_shorter_than_a_delivery_is_refused_by_its_key() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("WAYMARK_OUTBOX__TIMEOUT_MS", "30000");
+            jail.set_env("WAYMARK_OUTBOX__LEASE_MS", "60000");
+            let err = Config::load(None).unwrap_err().to_string();
+            assert!(err.contains("outbox.lease_ms"), "{err}");
             Ok(())
         });
     }

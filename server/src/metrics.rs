@@ -7,7 +7,8 @@
 //! input becomes a label.
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
+    TextEncoder,
 };
 
 #[derive(Clone)]
@@ -19,6 +20,10 @@ pub struct Metrics {
     pub events_duplicate: IntCounter,
     pub rate_limited: IntCounterVec,
     pub guides_published: IntCounter,
+    /// Tickets queued after a failed attempt: their help desk is out.
+    pub tickets_waiting: IntGauge,
+    /// How long ago the oldest waiting ticket was filed, in seconds (0 when none).
+    pub tickets_oldest_wait: IntGauge,
 }
 
 impl Metrics {
@@ -59,6 +64,16 @@ impl Metrics {
         let guides_published =
             IntCounter::new("guides_published_total", "Guide versions published")
                 .expect("valid metric");
+        let tickets_waiting = IntGauge::new(
+            "tickets_waiting",
+            "Tickets kept in the outbox because their help desk could not take them yet",
+        )
+        .expect("valid metric");
+        let tickets_oldest_wait = IntGauge::new(
+            "tickets_oldest_wait_seconds",
+            "Seconds since the oldest waiting ticket was filed (0 when none waits)",
+        )
+        .expect("valid metric");
         for collector in [
             Box::new(http_requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(http_duration.clone()),
@@ -66,6 +81,8 @@ impl Metrics {
             Box::new(events_duplicate.clone()),
             Box::new(rate_limited.clone()),
             Box::new(guides_published.clone()),
+            Box::new(tickets_waiting.clone()),
+            Box::new(tickets_oldest_wait.clone()),
         ] {
             registry
                 .register(collector)
@@ -79,6 +96,8 @@ impl Metrics {
             events_duplicate,
             rate_limited,
             guides_published,
+            tickets_waiting,
+            tickets_oldest_wait,
         }
     }
 

@@ -2,12 +2,18 @@
 //! can, and never making one twice.
 //!
 //! Owns when a ticket is tried: at once when it is posted, then after a capped
-//! exponential backoff with jitter, or after the help desk's Retry-After. Only
-//! network errors, timeouts, 5xx and 429 are retried; anything else, or the last
-//! attempt, marks the ticket failed for an admin to see and requeue. A ticket is
-//! claimed with a lease before its delivery, so several server processes on one
-//! PostgreSQL share the work and each ticket is delivered once.
+//! exponential backoff with jitter, or after the help desk's Retry-After. Network
+//! errors, timeouts, 5xx and 429 are retried for `give_up_after` (7 days unless
+//! configured) after the ticket was filed; meanwhile the ticket shows `waiting` with
+//! its last error, the log warns once per ticket and then hourly, and `/metrics`
+//! counts the waiting tickets and the oldest one's wait. A refusal (the connector's
+//! `Permanent`) fails the ticket at once with the help desk's words, for an admin to
+//! see and requeue. A ticket is claimed with a lease before its delivery, so several
+//! server processes on one PostgreSQL share the work; a ticket claimed before (a
+//! retry, or a server that died mid-delivery) is looked for in the help desk before
+//! it is created again.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,30 +24,40 @@ use tokio_util::sync::CancellationToken;
 use crate::db::tickets::{self, Attempt, TicketRow};
 use crate::db::Db;
 use crate::helpdesk::{Connector, DeliveryError};
+use crate::metrics::Metrics;
 use crate::tickets::TicketRequest;
 use crate::workers::Workers;
 
-/// Retry settings, from the configuration.
+/// Retry settings, from the configuration (`[outbox]`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RetryPolicy {
-    /// Attempts before a ticket is marked failed.
-    pub max_attempts: u32,
     /// The first retry waits about this long; each later one twice as long.
     pub base_ms: u64,
     /// No wait is longer than this (Retry-After included).
     pub cap_ms: u64,
     /// How often the worker looks for due tickets when nothing wakes it.
     pub poll_ms: u64,
+    /// How long after it was filed a ticket the help desk cannot take is still
+    /// retried before it is marked failed: `7d`, `36h`, `90m`, `45s` or seconds.
+    #[serde(with = "duration_text")]
+    pub give_up_after: Duration,
+    /// One request to the help desk may take this long before it counts as lost.
+    pub timeout_ms: u64,
+    /// A claimed ticket's lease: another worker takes it over only after this.
+    /// At least four timeouts (a delivery may log in, search and create).
+    pub lease_ms: u64,
 }
 
 impl Default for RetryPolicy {
     fn default() -> RetryPolicy {
         RetryPolicy {
-            max_attempts: 10,
             base_ms: 2_000,
             cap_ms: 15 * 60_000,
             poll_ms: 1_000,
+            give_up_after: Duration::from_secs(7 * 24 * 3600),
+            timeout_ms: crate::helpdesk::REQUEST_TIMEOUT.as_millis() as u64,
+            lease_ms: 90_000,
         }
     }
 }
@@ -56,12 +72,99 @@ impl RetryPolicy {
         let half = capped / 2;
         Duration::from_millis(half + (half as f64 * jitter.clamp(0.0, 1.0)) as u64)
     }
+
+    /// The settings that cannot work together, named by their keys.
+    pub fn check(&self) -> Result<(), String> {
+        if self.timeout_ms == 0 || self.poll_ms == 0 {
+            return Err("outbox.timeout_ms and outbox.poll_ms must be above 0".into());
+        }
+        if self.lease_ms < self.timeout_ms.saturating_mul(4) {
+            return Err(format!(
+                "outbox.lease_ms ({}) must be at least four times outbox.timeout_ms ({}): a delivery may take that long, and a shorter lease lets a second worker send the ticket again",
+                self.lease_ms, self.timeout_ms
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn timeout(&self) -> Duration {
+        Duration::from_millis(self.timeout_ms)
+    }
 }
 
-/// A lease long enough for one delivery (the connector times out sooner).
-const LEASE_MS: i64 = 60_000;
+/// `give_up_after` as text (`7d`, `36h`, `90m`, `45s`, `500ms`) or a number of seconds.
+pub mod duration_text {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn parse(text: &str) -> Result<Duration, String> {
+        let t = text.trim();
+        let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+        let (digits, unit) = t.split_at(split);
+        let n: u64 = digits
+            .parse()
+            .map_err(|_| format!("`{text}` is not a duration: write 7d, 36h, 90m, 45s or 500ms"))?;
+        let ms = match unit.trim() {
+            "ms" => 1,
+            "" | "s" => 1_000,
+            "m" => 60_000,
+            "h" => 3_600_000,
+            "d" => 86_400_000,
+            other => {
+                return Err(format!(
+                    "`{text}`: unknown unit `{other}`; use ms, s, m, h or d"
+                ))
+            }
+        };
+        Ok(Duration::from_millis(n.saturating_mul(ms)))
+    }
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        let ms = d.as_millis() as u64;
+        let text = if ms % 86_400_000 == 0 {
+            format!("{}d", ms / 86_400_000)
+        } else if ms % 3_600_000 == 0 {
+            format!("{}h", ms / 3_600_000)
+        } else if ms % 60_000 == 0 {
+            format!("{}m", ms / 60_000)
+        } else if ms % 1_000 == 0 {
+            format!("{}s", ms / 1_000)
+        } else {
+            format!("{ms}ms")
+        };
+        s.serialize_str(&text)
+    }
+
+    /// A wait in milliseconds as the largest whole unit: `7d`, `3h`, `12m`, `40s`.
+    pub fn parse_back(ms: i64) -> String {
+        let ms = ms.max(0);
+        match ms {
+            m if m >= 86_400_000 => format!("{}d", m / 86_400_000),
+            m if m >= 3_600_000 => format!("{}h", m / 3_600_000),
+            m if m >= 60_000 => format!("{}m", m / 60_000),
+            m => format!("{}s", m / 1000),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Given {
+            Seconds(u64),
+            Text(String),
+        }
+        match Given::deserialize(d)? {
+            Given::Seconds(n) => Ok(Duration::from_secs(n)),
+            Given::Text(t) => parse(&t).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
 /// Tickets delivered per pass, at most.
 const BATCH: i64 = 20;
+/// The log warns again about a ticket still waiting after this long.
+const WARN_EVERY_MS: i64 = 3_600_000;
 
 #[derive(Clone)]
 pub struct Outbox {
@@ -70,6 +173,8 @@ pub struct Outbox {
     policy: RetryPolicy,
     wake: Arc<Notify>,
     owner: String,
+    prepared: Arc<AtomicBool>,
+    metrics: Option<Metrics>,
 }
 
 impl Outbox {
@@ -80,7 +185,15 @@ impl Outbox {
             policy,
             wake: Arc::new(Notify::new()),
             owner: crate::tickets::new_id().replacen("wm-", "worker-", 1),
+            prepared: Arc::new(AtomicBool::new(false)),
+            metrics: None,
         }
+    }
+
+    /// Keeps the waiting-ticket gauges of `metrics` up to date.
+    pub fn with_metrics(mut self, metrics: Metrics) -> Outbox {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// The help desk tickets go to (`inbox`, `rt`, ...).
@@ -93,6 +206,31 @@ impl Outbox {
         self.wake.notify_one();
     }
 
+    /// Checks the help desk's setup (RT's id custom field, ...) at start. A refusal
+    /// is an error naming what to set up; a help desk that cannot be reached is only
+    /// logged: the check is made again before the first delivery.
+    pub async fn prepare_at_start(&self) -> Result<(), String> {
+        let limit = self.policy.timeout().saturating_mul(4);
+        match tokio::time::timeout(limit, self.connector.prepare()).await {
+            Ok(Ok(())) => {
+                self.prepared.store(true, Ordering::SeqCst);
+                Ok(())
+            }
+            Ok(Err(DeliveryError::Permanent { reason })) => Err(reason),
+            Ok(Err(DeliveryError::Retry { reason, .. })) => {
+                tracing::warn!(helpdesk = self.helpdesk(), %reason, "the help desk could not be checked at start; tickets wait until it can be");
+                Ok(())
+            }
+            Err(_) => {
+                tracing::warn!(
+                    helpdesk = self.helpdesk(),
+                    "the help desk did not answer its check at start; tickets wait until it does"
+                );
+                Ok(())
+            }
+        }
+    }
+
     /// Runs the worker until shutdown; the delivery in hand is finished first.
     pub fn spawn(&self, workers: &Workers) {
         let me = self.clone();
@@ -102,7 +240,11 @@ impl Outbox {
 
     async fn run(self, stop: CancellationToken) {
         loop {
-            match self.pass().await {
+            let result = self.pass().await;
+            if let Err(error) = self.refresh_gauges().await {
+                tracing::debug!(%error, "the waiting-ticket gauges could not be read");
+            }
+            match result {
                 // More may be due: go on without waiting.
                 Ok(n) if n as i64 == BATCH => {
                     if stop.is_cancelled() {
@@ -123,15 +265,47 @@ impl Outbox {
         }
     }
 
+    /// Sets `tickets_waiting` and `tickets_oldest_wait_seconds`.
+    pub async fn refresh_gauges(&self) -> Result<(), crate::db::Error> {
+        let Some(metrics) = &self.metrics else {
+            return Ok(());
+        };
+        let (n, oldest) = tickets::waiting(&self.db).await?;
+        metrics.tickets_waiting.set(n);
+        let wait_ms = oldest.map_or(0, |t| (crate::now_ms() - t).max(0));
+        metrics.tickets_oldest_wait.set(wait_ms / 1000);
+        Ok(())
+    }
+
     /// Claims the due tickets and tries each once; returns how many it tried.
     pub async fn pass(&self) -> Result<usize, crate::db::Error> {
         let now = crate::now_ms();
-        let due = tickets::claim_due(&self.db, &self.owner, now, LEASE_MS, BATCH).await?;
+        let lease = i64::try_from(self.policy.lease_ms).unwrap_or(i64::MAX / 4);
+        let due = tickets::claim_due(&self.db, &self.owner, now, lease, BATCH).await?;
         let n = due.len();
         for ticket in due {
             self.deliver(ticket).await?;
         }
         Ok(n)
+    }
+
+    /// The connector's setup check, until it has passed once. Its refusal names what
+    /// an admin must set up; the ticket waits for that rather than failing.
+    async fn ready(&self) -> Result<(), DeliveryError> {
+        if self.prepared.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        match self.connector.prepare().await {
+            Ok(()) => {
+                self.prepared.store(true, Ordering::SeqCst);
+                Ok(())
+            }
+            Err(DeliveryError::Permanent { reason }) => Err(DeliveryError::Retry {
+                after: None,
+                reason,
+            }),
+            Err(e) => Err(e),
+        }
     }
 
     async fn deliver(&self, row: TicketRow) -> Result<(), crate::db::Error> {
@@ -150,16 +324,22 @@ impl Outbox {
                 return Ok(());
             }
         };
-        let outbound = request.outbound(&row.id, &row.idempotency_key, &row.app);
-        let result = self.connector.deliver(&outbound).await;
+        let mut outbound = request.outbound(&row.id, &row.idempotency_key, &row.app);
+        outbound.may_exist = row.may_exist();
+        let result = match self.ready().await {
+            Ok(()) => self.connector.deliver(&outbound).await,
+            Err(e) => Err(e),
+        };
         let now = crate::now_ms();
         let attempts = u32::try_from(row.attempts)
             .unwrap_or(u32::MAX)
             .saturating_add(1);
         let kind = self.connector.kind();
+        let give_up_ms = i64::try_from(self.policy.give_up_after.as_millis()).unwrap_or(i64::MAX);
+        let waited_ms = (now - row.created_at).max(0);
         let recorded = match &result {
             Ok(d) => {
-                tracing::info!(ticket = %row.id, helpdesk = kind, reference = %d.reference, "ticket delivered");
+                tracing::info!(ticket = %row.id, helpdesk = kind, reference = %d.reference, attempt = attempts, found_earlier = outbound.may_exist, "ticket delivered");
                 let attempt = Attempt::Delivered {
                     helpdesk: kind,
                     reference: &d.reference,
@@ -167,27 +347,37 @@ impl Outbox {
                 };
                 tickets::record(&self.db, &row.id, &self.owner, now, attempt).await?
             }
-            Err(DeliveryError::Retry { after, reason }) if attempts < self.policy.max_attempts => {
+            Err(DeliveryError::Retry { after, reason }) if waited_ms < give_up_ms => {
                 let wait = match after {
                     Some(d) => (*d).min(Duration::from_millis(self.policy.cap_ms)),
                     None => self.policy.backoff(attempts - 1, jitter()),
                 };
                 let at = now + i64::try_from(wait.as_millis()).unwrap_or(i64::MAX / 2);
-                tracing::warn!(ticket = %row.id, helpdesk = kind, attempt = attempts, wait_ms = wait.as_millis() as u64, %reason, "delivery failed; will retry");
+                let warned = row.warned_at.is_none_or(|w| now - w >= WARN_EVERY_MS);
+                if warned {
+                    tracing::warn!(ticket = %row.id, helpdesk = kind, attempt = attempts, waiting_s = waited_ms / 1000, retry_in_ms = wait.as_millis() as u64, %reason, "ticket waiting for its help desk; it is retried until outbox.give_up_after");
+                } else {
+                    tracing::debug!(ticket = %row.id, helpdesk = kind, attempt = attempts, %reason, "delivery failed; will retry");
+                }
                 tickets::record(
                     &self.db,
                     &row.id,
                     &self.owner,
                     now,
-                    Attempt::Retry { at, error: reason },
+                    Attempt::Retry {
+                        at,
+                        error: reason,
+                        warned,
+                    },
                 )
                 .await?
             }
             Err(e) => {
                 let error = match e {
-                    DeliveryError::Retry { reason, .. } => {
-                        format!("gave up after {attempts} attempts: {reason}")
-                    }
+                    DeliveryError::Retry { reason, .. } => format!(
+                        "gave up after {attempts} attempts over {}: {reason}",
+                        duration_text::parse_back(waited_ms)
+                    ),
                     DeliveryError::Permanent { reason } => reason.clone(),
                 };
                 tracing::error!(ticket = %row.id, helpdesk = kind, %error, "ticket failed; an admin can requeue it");
@@ -233,5 +423,40 @@ mod tests {
         assert_eq!((ms(1, 0.0), ms(2, 0.0), ms(3, 0.0)), (1000, 2000, 4000));
         assert_eq!((ms(10, 0.0), ms(10, 1.0)), (30_000, 60_000), "capped");
         assert_eq!(ms(200, 1.0), 60_000, "no overflow however many attempts");
+    }
+}
+
+#[cfg(test)]
+mod duration_tests {
+    use super::duration_text::parse;
+    use super::*;
+
+    #[test]
+    fn give_up_after_reads_units_and_refuses_nonsense() {
+        assert_eq!(parse("7d").unwrap(), Duration::from_secs(7 * 86_400));
+        assert_eq!(parse("36h").unwrap(), Duration::from_secs(36 * 3600));
+        assert_eq!(parse("90m").unwrap(), Duration::from_secs(5400));
+        assert_eq!(parse("45").unwrap(), Duration::from_secs(45));
+        assert_eq!(parse("500ms").unwrap(), Duration::from_millis(500));
+        assert!(parse("7 weeks").unwrap_err().contains("unknown unit"));
+        assert!(parse("soon").unwrap_err().contains("not a duration"));
+        let p: RetryPolicy =
+            serde_json::from_value(serde_json::json!({"give_up_after": "2h"})).unwrap();
+        assert_eq!(p.give_up_after, Duration::from_secs(7200));
+        assert_eq!(
+            serde_json::to_value(RetryPolicy::default()).unwrap()["give_up_after"],
+            "7d"
+        );
+    }
+
+    #[test]
+    fn a_lease_shorter_than_a_delivery_is_refused() {
+        let p = RetryPolicy {
+            timeout_ms: 15_000,
+            lease_ms: 20_000,
+            ..RetryPolicy::default()
+        };
+        assert!(p.check().unwrap_err().contains("outbox.lease_ms"));
+        assert!(RetryPolicy::default().check().is_ok());
     }
 }

@@ -39,6 +39,8 @@ pub enum StartError {
     Listen(#[from] std::io::Error),
     #[error(transparent)]
     Seed(#[from] seed::SeedError),
+    #[error("the help desk is not set up for Waymark: {0}")]
+    Helpdesk(String),
 }
 
 /// A started server.
@@ -95,9 +97,14 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let ingest = Ingest::start(db.clone(), metrics.clone(), refresher.stored(), &workers);
     let connector = crate::helpdesk::connector(
         &config.helpdesk,
-        crate::helpdesk::http_client(crate::helpdesk::REQUEST_TIMEOUT),
+        crate::helpdesk::http_client(config.outbox.timeout()),
     );
-    let outbox = Outbox::new(db.clone(), Arc::from(connector), config.outbox);
+    let outbox = Outbox::new(db.clone(), Arc::from(connector), config.outbox)
+        .with_metrics(metrics.clone());
+    outbox
+        .prepare_at_start()
+        .await
+        .map_err(StartError::Helpdesk)?;
     outbox.spawn(&workers);
     tracing::info!(helpdesk = outbox.helpdesk(), "ticket outbox started");
     let state = Arc::new(AppState {

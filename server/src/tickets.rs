@@ -89,16 +89,17 @@ impl TicketRequest {
                 );
             }
         }
-        if let Some(email) = self.user.as_ref().and_then(|u| u.email.as_deref()) {
-            let plausible = email.len() <= 254
-                && email
-                    .split_once('@')
-                    .is_some_and(|(l, d)| !l.is_empty() && d.contains('.'));
-            if !plausible {
-                add("user.email", format!("`{email}` is not an email address"));
-            }
-        }
+        // `user.email` is the host app's, not something the user can fix: an address
+        // a help desk would refuse is kept in the description instead (see
+        // [`TicketRequest::unsendable_email`]), never a reason to refuse the ticket.
         out
+    }
+
+    /// The app's `user.email` when a help desk would refuse it as a requester
+    /// (`root@localhost`, `nope`): the ticket keeps it as text in its description.
+    pub fn unsendable_email(&self) -> Option<&str> {
+        let email = self.user.as_ref()?.email.as_deref()?;
+        (!sendable_email(email)).then_some(email)
     }
 
     /// The SHA-256 of the request's canonical JSON: a retry with the same key must
@@ -117,6 +118,13 @@ impl TicketRequest {
             hash: None,
         });
         let mut body = self.description.trim_end().to_owned();
+        let mut email = user.email;
+        if let Some(given) = email.as_deref().filter(|e| !sendable_email(e)) {
+            body.push_str(&format!(
+                "\n\nRequester e-mail as given by the app: {given}"
+            ));
+            email = None;
+        }
         body.push_str(&format!(
             "\n\n--\nFiled through Waymark (ticket {id}, app {app})"
         ));
@@ -129,13 +137,27 @@ impl TicketRequest {
             priority: self.priority,
             requester: Requester {
                 name: user.name,
-                email: user.email,
+                email,
                 user_id: user.id,
             },
             app: app.to_owned(),
             guide: self.guide.clone(),
+            may_exist: false,
         }
     }
+}
+
+/// Whether help desks take `email` as a requester: one `@`, a local part, a dotted
+/// domain, no spaces, at most 254 bytes.
+pub fn sendable_email(email: &str) -> bool {
+    email.len() <= 254
+        && !email.chars().any(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(l, d)| {
+            !l.is_empty()
+                && !d.contains('@')
+                && d.split('.').count() >= 2
+                && d.split('.').all(|part| !part.is_empty())
+        })
 }
 
 /// `hex(HMAC-SHA256(secret, user_id))`.
@@ -191,15 +213,48 @@ mod tests {
     fn problems_name_the_field() {
         let mut r = request();
         r.subject = " ".into();
-        r.user.as_mut().unwrap().email = Some("nope".into());
+        r.category = Some(String::new());
         let paths: Vec<String> = r.problems().into_iter().map(|p| p.to_string()).collect();
         assert_eq!(
             paths,
             vec![
                 "subject: must not be empty",
-                "user.email: `nope` is not an email address"
+                "category: give 1 to 100 characters, or leave it out"
             ]
         );
+    }
+
+    #[test]
+    fn an_intranet_email_keeps_the_ticket_and_travels_in_the_description() {
+        let mut r = request();
+        r.user.as_mut().unwrap().email = Some("root@localhost".into());
+        assert!(
+            r.problems().is_empty(),
+            "the app's email never refuses the ticket"
+        );
+        assert_eq!(r.unsendable_email(), Some("root@localhost"));
+        let t = r.outbound("wm-1", "key", "demo");
+        assert_eq!(t.requester.email, None, "not sent as the requester");
+        assert!(
+            t.body
+                .contains("Requester e-mail as given by the app: root@localhost"),
+            "{}",
+            t.body
+        );
+        for ok in ["ann@acme.example", "a.b+c@mail.acme.co.uk"] {
+            assert!(sendable_email(ok), "{ok}");
+        }
+        for bad in [
+            "root@localhost",
+            "nope",
+            "@acme.example",
+            "a@b@c.d",
+            "a b@c.d",
+            "a@.d",
+            "a@c.",
+        ] {
+            assert!(!sendable_email(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -1,6 +1,13 @@
 //! Every help-desk connector against a local HTTP server that checks the request as
 //! that help desk documents it (method, path, auth header, body fields) and answers
 //! as it would: success, 401, 422, 429 with Retry-After, 5xx, or not at all.
+//!
+//! Each connector also meets a help desk that keeps its tickets and answers its
+//! documented search, behind a proxy that loses the answer to the create (held past
+//! the client's timeout, or the connection reset): after the retry, exactly one ticket.
+
+#[path = "support/lossy.rs"]
+mod lossy;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -131,6 +138,7 @@ fn ticket() -> OutboundTicket {
         },
         app: "demo".into(),
         guide: Some("raise-requisition".into()),
+        may_exist: false,
     }
 }
 
@@ -549,4 +557,312 @@ fn an_unknown_configuration_key_is_refused() {
         json!({"kind": "zendesk", "url": "x", "email": "e", "api_token": "t", "apitoken": "typo"});
     let err = serde_json::from_value::<HelpdeskConfig>(bad).unwrap_err();
     assert!(err.to_string().contains("apitoken"), "{err}");
+}
+
+/// A help desk that keeps the tickets it makes and answers its documented search for
+/// the marker Waymark writes (or honours the Idempotency-Key, for Zendesk and the
+/// webhook). A search in any other form is a 400, so a connector asking the wrong
+/// question fails its test.
+#[derive(Clone, Default)]
+struct KeepingDesk {
+    kind: &'static str,
+    /// (marker, reference) of every ticket made.
+    made: Arc<Mutex<Vec<(String, String)>>>,
+}
+
+fn query_param(uri: &Uri, name: &str) -> Option<String> {
+    let q = uri.query()?;
+    url::form_urlencoded::parse(q.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+impl KeepingDesk {
+    async fn start(kind: &'static str) -> (KeepingDesk, String) {
+        let desk = KeepingDesk {
+            kind,
+            ..KeepingDesk::default()
+        };
+        let state = desk.clone();
+        let app = axum::Router::new().fallback(
+            move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+                let state = state.clone();
+                async move { state.answer(method, uri, headers, body) }
+            },
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        (desk, addr.to_string())
+    }
+
+    fn made(&self) -> Vec<(String, String)> {
+        self.made.lock().unwrap().clone()
+    }
+
+    /// The create's path, as the proxy sees its request line.
+    fn create_line(kind: &str) -> &'static str {
+        match kind {
+            "rt" => "POST /REST/2.0/ticket ",
+            "zendesk" | "freshdesk" => "POST /api/v2/tickets ",
+            "servicenow" => "POST /api/now/table/incident ",
+            "jira" => "POST /rest/servicedeskapi/request ",
+            "bmc" => "POST /api/arsys/v1/entry/HPD:IncidentInterface_Create",
+            "zammad" => "POST /api/v1/tickets ",
+            "webhook" => "POST /hooks/tickets ",
+            other => panic!("{other}"),
+        }
+    }
+
+    /// The marker a created ticket carries, read where the help desk keeps it.
+    fn marker_of(&self, headers: &HeaderMap, b: &Value) -> Option<String> {
+        let s = |v: &Value| v.as_str().map(str::to_owned);
+        match self.kind {
+            "rt" => s(&b["CustomFields"]["Waymark ID"]),
+            "servicenow" => s(&b["correlation_id"]),
+            "freshdesk" => b["tags"]
+                .as_array()?
+                .iter()
+                .filter_map(|t| t.as_str())
+                .find(|t| t.starts_with("wm-"))
+                .map(str::to_owned),
+            "zammad" => s(&b["tags"])?
+                .split(',')
+                .find(|t| t.starts_with("wm-"))
+                .map(str::to_owned),
+            "bmc" => s(&b["values"]["Vendor Ticket Number"]),
+            // Jira keeps the description; its search is full-text.
+            "jira" => s(&b["requestFieldValues"]["description"]),
+            "zendesk" | "webhook" => headers
+                .get("idempotency-key")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            _ => None,
+        }
+    }
+
+    /// The marker a search asks for, when it is asked in the documented form.
+    fn searched(&self, uri: &Uri) -> Option<String> {
+        let strip = |v: String, pre: &str, post: &str| -> Option<String> {
+            Some(v.strip_prefix(pre)?.strip_suffix(post)?.to_owned())
+        };
+        match (self.kind, uri.path()) {
+            ("rt", "/REST/2.0/tickets") => {
+                strip(query_param(uri, "query")?, "'CF.{Waymark ID}' = '", "'")
+            }
+            ("servicenow", "/api/now/table/incident") => {
+                strip(query_param(uri, "sysparm_query")?, "correlation_id=", "")
+            }
+            ("freshdesk", "/api/v2/search/tickets") => {
+                strip(query_param(uri, "query")?, "\"tag:'", "'\"")
+            }
+            ("zammad", "/api/v1/tickets/search") => {
+                strip(query_param(uri, "query")?, "tags:\"", "\"")
+            }
+            ("bmc", "/api/arsys/v1/entry/HPD:IncidentInterface") => {
+                strip(query_param(uri, "q")?, "'Vendor Ticket Number' = \"", "\"")
+            }
+            ("jira", "/rest/api/3/search/jql") => {
+                strip(query_param(uri, "jql")?, "description ~ \"\\\"", "\\\"\"")
+            }
+            _ => None,
+        }
+    }
+
+    fn reply_created(&self, n: usize) -> Value {
+        match self.kind {
+            "rt" => json!({"id": n.to_string()}),
+            "zendesk" => json!({"ticket": {"id": n}}),
+            "freshdesk" => json!({"id": n}),
+            "servicenow" => {
+                json!({"result": {"sys_id": format!("s{n}"), "number": format!("INC{n}")}})
+            }
+            "jira" => json!({"issueId": n.to_string(), "issueKey": format!("SD-{n}")}),
+            "bmc" => json!({"values": {"Incident Number": format!("INC{n}")}}),
+            "zammad" => json!({"id": n, "number": format!("{n}")}),
+            "webhook" => json!({"reference": format!("EXT-{n}")}),
+            other => panic!("{other}"),
+        }
+    }
+
+    fn reference(&self, n: usize) -> String {
+        match self.kind {
+            "servicenow" | "bmc" => format!("INC{n}"),
+            "jira" => format!("SD-{n}"),
+            "webhook" => format!("EXT-{n}"),
+            _ => n.to_string(),
+        }
+    }
+
+    fn reply_found(&self, hits: &[usize]) -> Value {
+        match self.kind {
+            "rt" => {
+                json!({"items": hits.iter().map(|n| json!({"id": n.to_string()})).collect::<Vec<_>>()})
+            }
+            "servicenow" => {
+                json!({"result": hits.iter().map(|n| json!({"sys_id": format!("s{n}"), "number": format!("INC{n}")})).collect::<Vec<_>>()})
+            }
+            "freshdesk" => {
+                json!({"results": hits.iter().map(|n| json!({"id": n})).collect::<Vec<_>>(), "total": hits.len()})
+            }
+            "zammad" => json!(hits
+                .iter()
+                .map(|n| json!({"id": n, "number": n.to_string()}))
+                .collect::<Vec<_>>()),
+            "bmc" => {
+                json!({"entries": hits.iter().map(|n| json!({"values": {"Incident Number": format!("INC{n}")}})).collect::<Vec<_>>()})
+            }
+            "jira" => {
+                json!({"issues": hits.iter().map(|n| json!({"id": n.to_string(), "key": format!("SD-{n}")})).collect::<Vec<_>>()})
+            }
+            other => panic!("{other} has no search"),
+        }
+    }
+
+    fn answer(&self, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+        if self.kind == "bmc" && uri.path() == "/api/jwt/login" {
+            return (StatusCode::OK, "jwt-token").into_response();
+        }
+        let create_path = Self::create_line(self.kind)
+            .trim_start_matches("POST ")
+            .trim_end();
+        if method == Method::POST && uri.path() == create_path {
+            let b: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            let Some(marker) = self.marker_of(&headers, &b) else {
+                return (StatusCode::BAD_REQUEST, "no marker in the ticket").into_response();
+            };
+            let mut made = self.made.lock().unwrap();
+            if matches!(self.kind, "zendesk" | "webhook") {
+                if let Some(i) = made.iter().position(|(m, _)| *m == marker) {
+                    return (StatusCode::CREATED, Json(self.reply_created(i + 1))).into_response();
+                }
+            }
+            let reference = self.reference(made.len() + 1);
+            made.push((marker, reference));
+            let n = made.len();
+            return (StatusCode::CREATED, Json(self.reply_created(n))).into_response();
+        }
+        if method == Method::GET {
+            let Some(asked) = self.searched(&uri) else {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    format!("not a documented search: {uri}"),
+                )
+                    .into_response();
+            };
+            let made = self.made.lock().unwrap();
+            let hits: Vec<usize> = made
+                .iter()
+                .enumerate()
+                .filter(|(_, (m, _))| {
+                    if self.kind == "jira" {
+                        m.contains(&asked)
+                    } else {
+                        *m == asked
+                    }
+                })
+                .map(|(i, _)| i + 1)
+                .collect();
+            return (StatusCode::OK, Json(self.reply_found(&hits))).into_response();
+        }
+        (StatusCode::NOT_FOUND, format!("no route {method} {uri}")).into_response()
+    }
+}
+
+use axum::Json;
+
+/// Delivers through a proxy that loses the create's answer once, then retries as the
+/// outbox does (with `may_exist`): returns the desk, the results and the proxy.
+async fn lose_the_answer_once(
+    kind: &'static str,
+    loss: lossy::Loss,
+) -> (KeepingDesk, DeliveryResult2, lossy::LossyProxy) {
+    let (desk, addr) = KeepingDesk::start(kind).await;
+    let proxy = lossy::LossyProxy::start(addr, KeepingDesk::create_line(kind), loss).await;
+    proxy.lose_next(1);
+    let c = connector(&config(kind, &proxy.url), client());
+    let first = c.deliver(&ticket()).await;
+    let mut retry = ticket();
+    retry.may_exist = true;
+    let second = c.deliver(&retry).await;
+    (desk, (first, second), proxy)
+}
+
+type DeliveryResult2 = (
+    Result<helpdesk::Delivered, DeliveryError>,
+    Result<helpdesk::Delivered, DeliveryError>,
+);
+
+#[tokio::test]
+async fn every_connector_makes_one_ticket_when_the_answer_to_its_create_is_lost() {
+    let mut table = Vec::new();
+    for loss in [
+        lossy::Loss::Hold(Duration::from_millis(1500)),
+        lossy::Loss::Reset,
+    ] {
+        for kind in KINDS {
+            let (desk, (first, second), proxy) = lose_the_answer_once(kind, loss).await;
+            assert_eq!(
+                proxy.lost(),
+                1,
+                "{kind} {loss:?}: the proxy lost one answer"
+            );
+            assert!(
+                matches!(&first, Err(DeliveryError::Retry { .. })),
+                "{kind} {loss:?}: a lost answer is retried: {first:?}"
+            );
+            let delivered = second.unwrap_or_else(|e| panic!("{kind} {loss:?}: {e}"));
+            let made = desk.made();
+            assert_eq!(
+                made.len(),
+                1,
+                "{kind} {loss:?}: exactly one ticket: {made:?}"
+            );
+            assert_eq!(
+                delivered.reference, made[0].1,
+                "{kind} {loss:?}: the retry names the ticket the first attempt made"
+            );
+            table.push(format!(
+                "lost answer ({loss:?}) | {kind} | filed 1 | arrived {} | duplicates {}",
+                made.len(),
+                made.len().saturating_sub(1)
+            ));
+        }
+    }
+    for row in table {
+        println!("FAULT {row}");
+    }
+}
+
+#[tokio::test]
+async fn without_the_search_the_keeping_desk_would_hold_two_tickets() {
+    // The test desk does count duplicates: a retry that does not look first makes
+    // a second ticket wherever there is no idempotency key.
+    for kind in ["rt", "freshdesk", "servicenow", "jira", "bmc", "zammad"] {
+        let (desk, addr) = KeepingDesk::start(kind).await;
+        let proxy =
+            lossy::LossyProxy::start(addr, KeepingDesk::create_line(kind), lossy::Loss::Reset)
+                .await;
+        proxy.lose_next(1);
+        let c = connector(&config(kind, &proxy.url), client());
+        assert!(c.deliver(&ticket()).await.is_err());
+        c.deliver(&ticket()).await.unwrap();
+        assert_eq!(desk.made().len(), 2, "{kind}");
+    }
+}
+
+#[tokio::test]
+async fn a_first_try_does_not_search_and_a_retry_with_nothing_found_creates() {
+    for kind in ["rt", "freshdesk", "servicenow", "jira", "bmc", "zammad"] {
+        let (desk, addr) = KeepingDesk::start(kind).await;
+        let c = connector(&config(kind, &format!("http://{addr}")), client());
+        let mut t = ticket();
+        t.may_exist = true;
+        let d = c
+            .deliver(&t)
+            .await
+            .unwrap_or_else(|e| panic!("{kind}: {e}"));
+        assert_eq!(desk.made().len(), 1, "{kind}");
+        assert_eq!(d.reference, desk.made()[0].1, "{kind}");
+    }
 }

@@ -98,10 +98,10 @@ async fn start_server(dir: &Path) -> serve::Running {
         )
         .unwrap(),
         outbox: RetryPolicy {
-            max_attempts: 50,
             base_ms: 200,
             cap_ms: 1000,
             poll_ms: 100,
+            ..RetryPolicy::default()
         },
         ..Config::default()
     };

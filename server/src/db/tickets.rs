@@ -51,9 +51,31 @@ pub struct TicketRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub delivered_at: Option<i64>,
+    /// How often a worker took it for delivery (this claim included).
+    pub claims: i64,
+    /// When the log last warned that it is waiting.
+    pub warned_at: Option<i64>,
 }
 
-const COLUMNS: &str = "id, app_id, request, user_id, idempotency_key, status, attempts, next_attempt_at, last_error, helpdesk, reference, reference_url, created_at, updated_at, delivered_at";
+impl TicketRow {
+    /// The status as the API shows it: a queued ticket whose last attempt failed is
+    /// `waiting` (its help desk is out; it is retried until `outbox.give_up_after`).
+    pub fn shown_status(&self) -> &str {
+        if self.status == "queued" && self.last_error.is_some() {
+            "waiting"
+        } else {
+            &self.status
+        }
+    }
+
+    /// An earlier attempt may have reached the help desk: it was claimed before, or
+    /// an attempt was recorded.
+    pub fn may_exist(&self) -> bool {
+        self.claims > 1 || self.attempts > 0
+    }
+}
+
+const COLUMNS: &str = "id, app_id, request, user_id, idempotency_key, status, attempts, next_attempt_at, last_error, helpdesk, reference, reference_url, created_at, updated_at, delivered_at, claims, warned_at";
 
 fn row(r: &AnyRow) -> Result<TicketRow, Error> {
     Ok(TicketRow {
@@ -72,6 +94,8 @@ fn row(r: &AnyRow) -> Result<TicketRow, Error> {
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
         delivered_at: r.try_get("delivered_at")?,
+        claims: r.try_get("claims")?,
+        warned_at: r.try_get("warned_at")?,
     })
 }
 
@@ -116,7 +140,8 @@ pub async fn get(db: &Db, app: &str, id: &str) -> Result<Option<TicketRow>, Erro
     found.as_ref().map(row).transpose()
 }
 
-/// The app's tickets, newest first; `status` filters when given.
+/// The app's tickets, newest first; `status` filters when given (`waiting` is a
+/// queued ticket with a last error, `queued` one without).
 pub async fn list(
     db: &Db,
     app: &str,
@@ -124,7 +149,10 @@ pub async fn list(
     limit: i64,
 ) -> Result<Vec<TicketRow>, Error> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM tickets WHERE app_id = $1 AND ($2 = '' OR status = $2) ORDER BY created_at DESC, id DESC LIMIT $3"
+        "SELECT {COLUMNS} FROM tickets WHERE app_id = $1 AND ($2 = '' \
+         OR ($2 = 'waiting' AND status = 'queued' AND last_error IS NOT NULL) \
+         OR ($2 = 'queued' AND status = 'queued' AND last_error IS NULL) \
+         OR ($2 <> 'waiting' AND $2 <> 'queued' AND status = $2)) ORDER BY created_at DESC, id DESC LIMIT $3"
     );
     let rows = sqlx::query(&sql)
         .bind(app)
@@ -162,7 +190,9 @@ pub async fn claim_due(
         .collect::<Result<_, _>>()?;
     let mut claimed = Vec::with_capacity(ids.len());
     for id in ids {
-        sqlx::query("UPDATE tickets SET lease_owner = $1, leased_until = $2 WHERE id = $3")
+        sqlx::query(
+            "UPDATE tickets SET lease_owner = $1, leased_until = $2, claims = claims + 1 WHERE id = $3",
+        )
             .bind(owner)
             .bind(now + lease_ms)
             .bind(&id)
@@ -186,6 +216,8 @@ pub enum Attempt<'a> {
     Retry {
         at: i64,
         error: &'a str,
+        /// The log warned about it now: remember when.
+        warned: bool,
     },
     Failed {
         error: &'a str,
@@ -211,13 +243,15 @@ pub async fn record(
         .bind(reference)
         .bind(url)
         .bind(now),
-        Attempt::Retry { at, error } => sqlx::query(
+        Attempt::Retry { at, error, warned } => sqlx::query(
             "UPDATE tickets SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2, updated_at = $3, \
-             lease_owner = NULL, leased_until = NULL WHERE id = $4 AND lease_owner = $5",
+             warned_at = CASE WHEN $4 = 1 THEN $3 ELSE warned_at END, \
+             lease_owner = NULL, leased_until = NULL WHERE id = $5 AND lease_owner = $6",
         )
         .bind(at)
         .bind(error)
-        .bind(now),
+        .bind(now)
+        .bind(i64::from(warned)),
         Attempt::Failed { error } => sqlx::query(
             "UPDATE tickets SET status = 'failed', attempts = attempts + 1, last_error = $1, updated_at = $2, \
              lease_owner = NULL, leased_until = NULL WHERE id = $3 AND lease_owner = $4",
@@ -239,7 +273,7 @@ pub async fn record(
 pub async fn requeue(db: &Db, app: &str, id: &str, now: i64) -> Result<bool, Error> {
     let mut tx = db.begin_write().await?;
     let changed = sqlx::query(
-        "UPDATE tickets SET status = 'queued', attempts = 0, next_attempt_at = $1, updated_at = $1 \
+        "UPDATE tickets SET status = 'queued', attempts = 0, next_attempt_at = $1, updated_at = $1, last_error = NULL, warned_at = NULL \
          WHERE app_id = $2 AND id = $3 AND status = 'failed'",
     )
     .bind(now)
@@ -260,6 +294,17 @@ pub async fn counts(db: &Db) -> Result<Vec<(String, i64)>, Error> {
     rows.iter()
         .map(|r| Ok((r.try_get("status")?, r.try_get("n")?)))
         .collect()
+}
+
+/// Tickets waiting for their help desk (queued after a failed attempt), and when
+/// the oldest of them was filed.
+pub async fn waiting(db: &Db) -> Result<(i64, Option<i64>), Error> {
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM tickets WHERE status = 'queued' AND last_error IS NOT NULL",
+    )
+    .fetch_one(db.pool())
+    .await?;
+    Ok((r.try_get("n")?, r.try_get("oldest")?))
 }
 
 /// The app's secret for user hashes, when it has one.

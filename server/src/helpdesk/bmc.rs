@@ -4,7 +4,10 @@
 //! the token), then `POST /api/arsys/v1/entry/HPD:IncidentInterface_Create` with
 //! `Authorization: AR-JWT <token>`, asking for the incident number back with
 //! `?fields=values(Incident Number)`. The token is kept and fetched again once when
-//! BMC answers 401.
+//! BMC answers 401. BMC has no idempotency key: Waymark's ticket id goes into the
+//! field `id_field` (`Vendor Ticket Number` unless configured), and when an earlier
+//! attempt may have made the incident, `GET /api/arsys/v1/entry/HPD:IncidentInterface`
+//! with the qualification `'Vendor Ticket Number' = "wm-…"` is asked first.
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -26,6 +29,13 @@ pub struct BmcConfig {
     /// The customer the incident is raised for when the user is not known.
     pub default_first_name: String,
     pub default_last_name: String,
+    /// The incident field that carries Waymark's ticket id, searched before a retry.
+    #[serde(default = "vendor_ticket_number")]
+    pub id_field: String,
+}
+
+fn vendor_ticket_number() -> String {
+    "Vendor Ticket Number".into()
 }
 
 /// (Impact, Urgency) as BMC's selection values.
@@ -108,6 +118,8 @@ impl Bmc {
             "Service_Type": "User Service Request",
             "z1D_Action": "CREATE",
         });
+        let mut values = values;
+        values[self.cfg.id_field.as_str()] = json!(t.id);
         let url = format!(
             "{}/api/arsys/v1/entry/HPD:IncidentInterface_Create?fields=values(Incident Number)",
             base(&self.cfg.url)
@@ -118,6 +130,43 @@ impl Bmc {
             .header("Authorization", format!("AR-JWT {token}"))
             .json(&json!({ "values": values }));
         send("BMC Helix", req).await.map(|(_, body)| body)
+    }
+
+    /// The incident number an earlier attempt made, by the id field.
+    async fn find(&self, token: &str, t: &OutboundTicket) -> Result<Option<String>, DeliveryError> {
+        let q = format!(
+            "'{}' = \"{}\"",
+            self.cfg.id_field.replace('\'', ""),
+            t.id.replace('"', "")
+        );
+        let url = format!(
+            "{}/api/arsys/v1/entry/HPD:IncidentInterface",
+            base(&self.cfg.url)
+        );
+        let req = self
+            .http
+            .get(url)
+            .query(&[("q", q.as_str()), ("fields", "values(Incident Number)")])
+            .header("Authorization", format!("AR-JWT {token}"));
+        let (_, found) = send("BMC Helix", req).await?;
+        Ok(found["entries"]
+            .as_array()
+            .and_then(|e| e.first())
+            .and_then(|e| text_field(&e["values"]["Incident Number"])))
+    }
+
+    /// Looks for an earlier incident (when one may exist), then creates one.
+    async fn find_or_create(
+        &self,
+        token: &str,
+        t: &OutboundTicket,
+    ) -> Result<serde_json::Value, DeliveryError> {
+        if t.may_exist {
+            if let Some(number) = self.find(token, t).await? {
+                return Ok(json!({"values": {"Incident Number": number}}));
+            }
+        }
+        self.create(token, t).await
     }
 }
 
@@ -150,11 +199,11 @@ impl Connector for Bmc {
                 Some(tok) => tok,
                 None => self.login().await?,
             };
-            let answer = match self.create(&token, t).await {
+            let answer = match self.find_or_create(&token, t).await {
                 Err(DeliveryError::Permanent { reason }) if reason.contains("answered 401") => {
                     // The token expired: log in again, once.
                     let fresh = self.login().await?;
-                    let answer = self.create(&fresh, t).await;
+                    let answer = self.find_or_create(&fresh, t).await;
                     *cached = Some(fresh);
                     answer?
                 }

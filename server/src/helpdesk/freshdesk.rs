@@ -2,14 +2,16 @@
 //!
 //! `POST /api/v2/tickets` with `Authorization: Basic base64(API_KEY:X)`. Freshdesk needs
 //! a requester email and an HTML description; the plain text is escaped and its line
-//! breaks kept.
+//! breaks kept. Freshdesk has no idempotency key: the ticket carries Waymark's id as a
+//! tag, and when an earlier attempt may have made it, the filter API
+//! (`GET /api/v2/search/tickets?query="tag:'wm-…'"`) is asked first.
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use waymark::guide::Priority;
 
 use super::{
-    base, missing, send, text_field, BoxFuture, Connector, Delivered, DeliveryResult,
+    base, first_hit, missing, send, text_field, BoxFuture, Connector, Delivered, DeliveryResult,
     OutboundTicket,
 };
 
@@ -52,6 +54,26 @@ impl Freshdesk {
     pub fn new(cfg: FreshdeskConfig, http: reqwest::Client) -> Freshdesk {
         Freshdesk { cfg, http }
     }
+
+    fn delivered(&self, id: String) -> Delivered {
+        Delivered {
+            url: Some(format!("{}/a/tickets/{id}", base(&self.cfg.url))),
+            reference: id,
+        }
+    }
+
+    /// The ticket an earlier attempt made, by the tag that carries Waymark's id.
+    async fn find(&self, t: &OutboundTicket) -> Result<Option<Delivered>, super::DeliveryError> {
+        let url = format!("{}/api/v2/search/tickets", base(&self.cfg.url));
+        let query = format!("\"tag:'{}'\"", t.id.replace(['\'', '"'], ""));
+        let req = self
+            .http
+            .get(url)
+            .query(&[("query", query.as_str())])
+            .basic_auth(&self.cfg.api_key, Some("X"));
+        let (_, found) = send("Freshdesk", req).await?;
+        Ok(first_hit(&found["results"], "id").map(|id| self.delivered(id)))
+    }
 }
 
 impl Connector for Freshdesk {
@@ -61,7 +83,12 @@ impl Connector for Freshdesk {
 
     fn deliver<'a>(&'a self, t: &'a OutboundTicket) -> BoxFuture<'a, DeliveryResult> {
         Box::pin(async move {
-            let mut tags = vec!["waymark".to_owned()];
+            if t.may_exist {
+                if let Some(found) = self.find(t).await? {
+                    return Ok(found);
+                }
+            }
+            let mut tags = vec!["waymark".to_owned(), t.id.clone()];
             tags.extend(t.category.iter().cloned());
             let body = json!({
                 "email": t.requester.email.as_deref().unwrap_or(&self.cfg.default_requester),
@@ -81,10 +108,7 @@ impl Connector for Freshdesk {
                 .json(&body);
             let (_, answer) = send("Freshdesk", req).await?;
             let id = text_field(&answer["id"]).ok_or_else(|| missing("Freshdesk", "id"))?;
-            Ok(Delivered {
-                url: Some(format!("{}/a/tickets/{id}", base(&self.cfg.url))),
-                reference: id,
-            })
+            Ok(self.delivered(id))
         })
     }
 }

@@ -6,6 +6,12 @@
 //! 403, 422 and other refusals). It does not decide when to retry, store anything or
 //! know about the outbox: the outbox worker does. Credentials stay here and in the
 //! server's configuration; they never appear in an error message.
+//!
+//! Never twice: an answer can be lost after the help desk made the ticket (a timeout,
+//! a reset connection, a server killed mid-delivery). Zendesk and the webhook take an
+//! `Idempotency-Key`; every other connector writes a marker (Waymark's ticket id) into
+//! the ticket and, when [`OutboundTicket::may_exist`] says an earlier attempt may have
+//! reached the help desk, searches for it before it creates anything.
 
 use std::fmt;
 use std::future::Future;
@@ -73,6 +79,10 @@ pub struct OutboundTicket {
     pub requester: Requester,
     pub app: String,
     pub guide: Option<String>,
+    /// An earlier attempt may have reached the help desk (it was retried, or a
+    /// server stopped during it): look for the ticket by its marker before creating.
+    #[serde(default)]
+    pub may_exist: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,9 +150,16 @@ pub trait Connector: Send + Sync {
     /// `rt`, `zendesk`, ... as written in the configuration.
     fn kind(&self) -> &'static str;
     fn deliver<'a>(&'a self, ticket: &'a OutboundTicket) -> BoxFuture<'a, DeliveryResult>;
+    /// Checks (and where it can, sets up) what the connector needs in the help desk
+    /// before its first delivery, such as RT's id custom field. `Permanent` names what
+    /// an admin must set up; `Retry` means the help desk could not be asked.
+    fn prepare(&self) -> BoxFuture<'_, Result<(), DeliveryError>> {
+        Box::pin(async { Ok(()) })
+    }
 }
 
-/// How long one delivery attempt may take before it counts as a network failure.
+/// How long one delivery attempt may take before it counts as a network failure
+/// (the default of `outbox.timeout_ms`).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// The HTTP client every connector shares: timeouts set, no redirects followed
@@ -173,7 +190,19 @@ pub async fn send(
     })?;
     let status = resp.status();
     let headers = resp.headers().clone();
-    let text = resp.text().await.unwrap_or_default();
+    // A body cut off is a lost answer like a timeout: retried (and the ticket looked
+    // for first), never taken as an empty success.
+    let text = resp.text().await.map_err(|e| DeliveryError::Retry {
+        after: None,
+        reason: if e.is_timeout() {
+            format!("{desk} did not answer in time")
+        } else {
+            format!(
+                "{desk}'s answer was cut off ({}); the ticket will be looked for before it is sent again",
+                root_cause(&e)
+            )
+        },
+    })?;
     if status.is_success() {
         let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
         return Ok((headers, json));
@@ -244,6 +273,11 @@ pub fn missing(desk: &str, field: &str) -> DeliveryError {
     DeliveryError::Permanent {
         reason: format!("{desk} accepted the ticket but its answer has no `{field}`; check it there before retrying"),
     }
+}
+
+/// The first search hit's field `key` as text: the ticket an earlier attempt made.
+pub fn first_hit(items: &serde_json::Value, key: &str) -> Option<String> {
+    items.as_array()?.first().and_then(|i| text_field(&i[key]))
 }
 
 /// The base URL without a trailing slash.

@@ -1,18 +1,24 @@
 //! Request Tracker 5, through its REST2 API.
 //!
 //! `POST /REST/2.0/ticket` with Queue, Subject, Content, Requestor, Priority and the
-//! category as a ticket custom field. RT has no idempotency key: when `id_field` names
-//! a custom field, the local ticket id is stored there and a retried delivery first
-//! searches for it, so a ticket RT created before a lost answer is not made twice.
+//! category as a ticket custom field. RT has no idempotency key: Waymark's ticket id
+//! is stored in the ticket custom field `id_field` ("Waymark ID" unless configured),
+//! and a delivery that an earlier attempt may have reached RT first searches for it
+//! (TicketSQL `'CF.{Waymark ID}' = 'wm-…'`), so a ticket RT created before a lost
+//! answer is not made twice. [`Connector::prepare`] checks at start that the field is
+//! applied to the queue and creates it when it is missing (RT's default root user may);
+//! when it cannot, its error names what to set up in RT.
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use waymark::guide::Priority;
 
 use super::{
-    base, missing, send, text_field, BoxFuture, Connector, Delivered, DeliveryResult,
-    OutboundTicket,
+    base, first_hit, missing, send, text_field, BoxFuture, Connector, Delivered, DeliveryError,
+    DeliveryResult, OutboundTicket,
 };
+
+const DESK: &str = "Request Tracker";
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -28,8 +34,14 @@ pub struct RtConfig {
     /// Ticket custom field that receives the category.
     #[serde(default = "category")]
     pub category_field: String,
-    /// Ticket custom field that receives Waymark's ticket id (for retry safety).
-    pub id_field: Option<String>,
+    /// Ticket custom field that receives Waymark's ticket id (for retry safety);
+    /// created on the queue at start when missing.
+    #[serde(default = "waymark_id")]
+    pub id_field: String,
+}
+
+fn waymark_id() -> String {
+    "Waymark ID".into()
 }
 
 fn general() -> String {
@@ -77,20 +89,136 @@ impl Rt {
         }
     }
 
+    fn api(&self, path: &str) -> String {
+        format!("{}/REST/2.0/{path}", base(&self.cfg.url))
+    }
+
     /// The RT ticket already made for this Waymark ticket, if any.
-    async fn find(&self, t: &OutboundTicket) -> Result<Option<String>, super::DeliveryError> {
-        let Some(field) = &self.cfg.id_field else {
-            return Ok(None);
-        };
-        let query = format!("CF.{{{field}}} = '{}'", t.id.replace(['\'', '\\'], ""));
-        let url = format!("{}/REST/2.0/tickets", base(&self.cfg.url));
+    async fn find(&self, t: &OutboundTicket) -> Result<Option<String>, DeliveryError> {
+        let query = format!(
+            "'CF.{{{}}}' = '{}'",
+            self.cfg.id_field,
+            t.id.replace(['\'', '\\'], "")
+        );
         let (_, found) = send(
-            "Request Tracker",
-            self.auth(self.http.get(url).query(&[("query", query.as_str())])),
+            DESK,
+            self.auth(
+                self.http
+                    .get(self.api("tickets"))
+                    .query(&[("query", query.as_str())]),
+            ),
         )
         .await?;
-        Ok(found["items"].get(0).and_then(|i| text_field(&i["id"])))
+        Ok(first_hit(&found["items"], "id"))
     }
+
+    /// The names of the ticket custom fields applied to the queue `queue_id`.
+    async fn queue_fields(&self, queue_id: &str) -> Result<Vec<String>, DeliveryError> {
+        let url = self.api(&format!("queue/{queue_id}/customfields"));
+        let (_, listed) = send(
+            DESK,
+            self.auth(
+                self.http
+                    .get(url)
+                    .query(&[("per_page", "100"), ("fields", "Name")]),
+            ),
+        )
+        .await?;
+        Ok(listed["items"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| i["Name"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// What an admin must do when Waymark cannot make the id field itself.
+    fn setup_needed(&self, why: &str) -> DeliveryError {
+        DeliveryError::Permanent {
+            reason: format!(
+                "Request Tracker: {why}. Waymark keeps its ticket id in the ticket custom field `{field}` so that a retried delivery never makes a ticket twice. \
+                 In RT, create a Freeform ticket custom field named `{field}` (Admin > Custom Fields > Create, \"Applies to: Tickets\"), apply it to the queue `{queue}`, \
+                 and give Waymark's RT user SeeCustomField and ModifyCustomField on it; or set `helpdesk.id_field` to an existing field",
+                field = self.cfg.id_field,
+                queue = self.cfg.queue,
+            ),
+        }
+    }
+
+    async fn ensure_id_field(&self) -> Result<(), DeliveryError> {
+        let queue_url = self.api(&format!("queue/{}", urlencoding(&self.cfg.queue)));
+        let queue = match send(DESK, self.auth(self.http.get(queue_url))).await {
+            Ok((_, q)) => q,
+            Err(DeliveryError::Permanent { reason }) => {
+                return Err(DeliveryError::Permanent {
+                    reason: format!(
+                        "Request Tracker has no queue `{}` that Waymark's user may see ({reason}); set `helpdesk.queue`",
+                        self.cfg.queue
+                    ),
+                })
+            }
+            Err(e) => return Err(e),
+        };
+        let queue_id = text_field(&queue["id"]).ok_or_else(|| {
+            self.setup_needed(&format!(
+                "the queue `{}` has no id in RT's answer",
+                self.cfg.queue
+            ))
+        })?;
+        if self
+            .queue_fields(&queue_id)
+            .await?
+            .contains(&self.cfg.id_field)
+        {
+            return Ok(());
+        }
+        let body = json!({
+            "Name": self.cfg.id_field,
+            "Type": "Freeform",
+            "MaxValues": 1,
+            "LookupType": "RT::Queue-RT::Ticket",
+            "Queue": queue_id,
+            "Description": "Waymark's ticket id: a retried delivery looks for it before it makes a ticket",
+        });
+        match send(DESK, self.auth(self.http.post(self.api("customfield"))).json(&body)).await {
+            Ok(_) => {}
+            Err(DeliveryError::Permanent { reason }) => {
+                return Err(self.setup_needed(&format!(
+                    "the custom field `{}` is not applied to the queue `{}` and creating it was refused ({reason})",
+                    self.cfg.id_field, self.cfg.queue
+                )))
+            }
+            Err(e) => return Err(e),
+        }
+        if self
+            .queue_fields(&queue_id)
+            .await?
+            .contains(&self.cfg.id_field)
+        {
+            tracing::info!(field = %self.cfg.id_field, queue = %self.cfg.queue, "created RT's ticket custom field for Waymark's ticket id");
+            Ok(())
+        } else {
+            Err(self.setup_needed(&format!(
+                "the custom field `{}` was created but is not applied to the queue `{}`",
+                self.cfg.id_field, self.cfg.queue
+            )))
+        }
+    }
+}
+
+/// A path segment, percent-encoded.
+fn urlencoding(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 impl Connector for Rt {
@@ -100,16 +228,16 @@ impl Connector for Rt {
 
     fn deliver<'a>(&'a self, t: &'a OutboundTicket) -> BoxFuture<'a, DeliveryResult> {
         Box::pin(async move {
-            if let Some(id) = self.find(t).await? {
-                return Ok(self.delivered(id));
+            if t.may_exist {
+                if let Some(id) = self.find(t).await? {
+                    return Ok(self.delivered(id));
+                }
             }
             let mut fields = serde_json::Map::new();
             if let Some(c) = &t.category {
                 fields.insert(self.cfg.category_field.clone(), json!(c));
             }
-            if let Some(f) = &self.cfg.id_field {
-                fields.insert(f.clone(), json!(t.id));
-            }
+            fields.insert(self.cfg.id_field.clone(), json!(t.id));
             let mut body = json!({
                 "Queue": self.cfg.queue,
                 "Subject": t.subject,
@@ -121,14 +249,17 @@ impl Connector for Rt {
             if let Some(email) = &t.requester.email {
                 body["Requestor"] = json!(email);
             }
-            let url = format!("{}/REST/2.0/ticket", base(&self.cfg.url));
             let (_, answer) = send(
-                "Request Tracker",
-                self.auth(self.http.post(url)).json(&body),
+                DESK,
+                self.auth(self.http.post(self.api("ticket"))).json(&body),
             )
             .await?;
-            let id = text_field(&answer["id"]).ok_or_else(|| missing("Request Tracker", "id"))?;
+            let id = text_field(&answer["id"]).ok_or_else(|| missing(DESK, "id"))?;
             Ok(self.delivered(id))
         })
+    }
+
+    fn prepare(&self) -> BoxFuture<'_, Result<(), DeliveryError>> {
+        Box::pin(self.ensure_id_field())
     }
 }

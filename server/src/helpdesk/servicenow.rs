@@ -2,14 +2,15 @@
 //!
 //! `POST /api/now/table/incident` with basic auth. ServiceNow derives priority from
 //! urgency × impact, so Waymark's priority sets both. The local ticket id goes into
-//! `correlation_id`.
+//! `correlation_id`; when an earlier attempt may have made the incident, the Table
+//! API is asked for it (`sysparm_query=correlation_id=wm-…`) before another is made.
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use waymark::guide::Priority;
 
 use super::{
-    base, missing, send, text_field, BoxFuture, Connector, Delivered, DeliveryResult,
+    base, first_hit, missing, send, text_field, BoxFuture, Connector, Delivered, DeliveryResult,
     OutboundTicket,
 };
 
@@ -43,6 +44,38 @@ impl ServiceNow {
     pub fn new(cfg: ServiceNowConfig, http: reqwest::Client) -> ServiceNow {
         ServiceNow { cfg, http }
     }
+
+    fn delivered(&self, number: String, sys_id: Option<String>) -> Delivered {
+        let url = sys_id.map(|id| {
+            format!(
+                "{}/nav_to.do?uri=incident.do?sys_id={id}",
+                base(&self.cfg.url)
+            )
+        });
+        Delivered {
+            reference: number,
+            url,
+        }
+    }
+
+    /// The incident an earlier attempt made for this ticket, by its `correlation_id`.
+    async fn find(&self, t: &OutboundTicket) -> Result<Option<Delivered>, super::DeliveryError> {
+        let url = format!("{}/api/now/table/incident", base(&self.cfg.url));
+        let query = format!("correlation_id={}", t.id);
+        let req = self
+            .http
+            .get(url)
+            .query(&[
+                ("sysparm_query", query.as_str()),
+                ("sysparm_fields", "sys_id,number"),
+                ("sysparm_limit", "1"),
+            ])
+            .basic_auth(&self.cfg.username, Some(&self.cfg.password))
+            .header("Accept", "application/json");
+        let (_, found) = send("ServiceNow", req).await?;
+        Ok(first_hit(&found["result"], "number")
+            .map(|number| self.delivered(number, first_hit(&found["result"], "sys_id"))))
+    }
 }
 
 impl Connector for ServiceNow {
@@ -52,6 +85,11 @@ impl Connector for ServiceNow {
 
     fn deliver<'a>(&'a self, t: &'a OutboundTicket) -> BoxFuture<'a, DeliveryResult> {
         Box::pin(async move {
+            if t.may_exist {
+                if let Some(found) = self.find(t).await? {
+                    return Ok(found);
+                }
+            }
             let (urgency, impact) = urgency_impact(t.priority);
             let mut body = json!({
                 "short_description": t.subject,
@@ -82,16 +120,7 @@ impl Connector for ServiceNow {
             let (_, answer) = send("ServiceNow", req).await?;
             let number = text_field(&answer["result"]["number"])
                 .ok_or_else(|| missing("ServiceNow", "result.number"))?;
-            let url = text_field(&answer["result"]["sys_id"]).map(|id| {
-                format!(
-                    "{}/nav_to.do?uri=incident.do?sys_id={id}",
-                    base(&self.cfg.url)
-                )
-            });
-            Ok(Delivered {
-                reference: number,
-                url,
-            })
+            Ok(self.delivered(number, text_field(&answer["result"]["sys_id"])))
         })
     }
 }

@@ -37,8 +37,12 @@ pub fn routes() -> Router<Arc<AppState>> {
 pub struct TicketStatus {
     /// Waymark's id for the ticket (`wm-…`).
     pub id: String,
-    /// `queued`, `delivered` or `failed`.
+    /// `queued` (not tried yet), `waiting` (the help desk could not take it yet; it is
+    /// retried until `outbox.give_up_after`, see `last_error`), `delivered` or
+    /// `failed` (refused by the help desk, or given up; an admin may requeue it).
     pub status: String,
+    /// Why the last attempt did not deliver it (while `waiting` or `failed`).
+    pub last_error: Option<String>,
     /// The help desk's reference once delivered (`42`, `INC0010001`).
     pub reference: Option<String>,
     pub reference_url: Option<String>,
@@ -51,7 +55,8 @@ impl From<&TicketRow> for TicketStatus {
     fn from(r: &TicketRow) -> Self {
         TicketStatus {
             id: r.id.clone(),
-            status: r.status.clone(),
+            status: r.shown_status().to_owned(),
+            last_error: r.last_error.clone(),
             reference: r.reference.clone(),
             reference_url: r.reference_url.clone(),
             helpdesk: r.helpdesk.clone(),
@@ -97,6 +102,9 @@ pub async fn file(
     let problems = request.problems();
     if !problems.is_empty() {
         return Err(ApiError::unprocessable("the ticket is not valid", problems));
+    }
+    if let Some(email) = request.unsendable_email() {
+        tracing::info!(app = %app.id, %email, "user.email is not an address help desks take as a requester; the ticket keeps it in its description and is filed without a requester email");
     }
     if let Some(secret) = store::app_secret(&state.db, &app.id).await? {
         if !tickets::user_verified(&secret, request.user.as_ref()) {
@@ -162,7 +170,6 @@ pub struct InboxTicket {
     #[serde(flatten)]
     pub status: TicketStatus,
     pub attempts: i64,
-    pub last_error: Option<String>,
     pub user_id: Option<String>,
     #[schema(value_type = Object)]
     pub ticket: serde_json::Value,
@@ -170,7 +177,7 @@ pub struct InboxTicket {
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct InboxQuery {
-    /// `queued`, `delivered` or `failed`.
+    /// `queued`, `waiting`, `delivered` or `failed`.
     pub status: Option<String>,
     /// At most this many, newest first (default 100, at most 500).
     pub limit: Option<i64>,
@@ -188,9 +195,9 @@ pub async fn inbox(
 ) -> ApiResult<Json<Vec<InboxTicket>>> {
     caller.require(Role::Agent)?;
     if let Some(s) = q.status.as_deref() {
-        if !["queued", "delivered", "failed"].contains(&s) {
+        if !["queued", "waiting", "delivered", "failed"].contains(&s) {
             return Err(ApiError::bad_request(format!(
-                "status `{s}`: use queued, delivered or failed"
+                "status `{s}`: use queued, waiting, delivered or failed"
             )));
         }
     }
@@ -201,7 +208,6 @@ pub async fn inbox(
             .map(|r| InboxTicket {
                 status: TicketStatus::from(r),
                 attempts: r.attempts,
-                last_error: r.last_error.clone(),
                 user_id: r.user_id.clone(),
                 ticket: serde_json::from_str(&r.request).unwrap_or(serde_json::Value::Null),
             })

@@ -23,6 +23,9 @@ on_both_databases!(
     an_outage_delays_a_ticket_which_then_arrives_exactly_once,
     a_refused_ticket_fails_visibly_and_an_admin_can_requeue_it,
     the_inbox_needs_an_agent_token,
+    an_outage_shows_the_ticket_waiting_with_its_last_error_and_counts_it_in_metrics,
+    a_help_desk_out_past_give_up_after_fails_the_ticket_saying_so,
+    an_intranet_email_from_the_app_keeps_the_ticket,
 );
 
 fn ticket(subject: &str) -> Value {
@@ -125,10 +128,10 @@ fn to_webhook(url: String) -> impl FnOnce(&mut Config) {
         )
         .unwrap();
         c.outbox = RetryPolicy {
-            max_attempts: 4,
             base_ms: 100,
             cap_ms: 400,
             poll_ms: 50,
+            ..RetryPolicy::default()
         };
     }
 }
@@ -176,7 +179,7 @@ async fn bad_tickets_are_refused_with_a_reason_and_nothing_is_stored(backend: Ba
     assert_eq!(status, 400);
     assert!(error_of(&body).contains("Idempotency-Key"));
     let mut empty = ticket(" ");
-    empty["user"]["email"] = json!("not-an-email");
+    empty["category"] = json!("");
     let (status, body) = post(&server, Some("k"), &empty).await;
     assert_eq!(status, 422);
     let paths: Vec<&str> = body["problems"]
@@ -185,7 +188,7 @@ async fn bad_tickets_are_refused_with_a_reason_and_nothing_is_stored(backend: Ba
         .iter()
         .map(|p| p["path"].as_str().unwrap())
         .collect();
-    assert_eq!(paths, ["subject", "user.email"]);
+    assert_eq!(paths, ["subject", "category"]);
     let mut typo = ticket("A");
     typo["subjct"] = json!("x");
     let (status, body) = post(&server, Some("k"), &typo).await;
@@ -352,4 +355,88 @@ async fn two_servers_on_one_postgresql_deliver_each_ticket_once() {
     }
     a.stop().await;
     b.stop().await;
+}
+
+/// The value of an unlabelled metric in `/metrics`.
+async fn metric(server: &TestServer, name: &str) -> i64 {
+    let text = server
+        .get("/metrics")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name} ")))
+        .unwrap_or_else(|| panic!("no {name} in /metrics:\n{text}"))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// Polls `/metrics` until `name` reads `want` (or 10 s pass).
+async fn wait_metric(server: &TestServer, name: &str, want: i64) {
+    for _ in 0..200 {
+        if metric(server, name).await == want {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{name} never read {want}");
+}
+
+async fn an_outage_shows_the_ticket_waiting_with_its_last_error_and_counts_it_in_metrics(
+    backend: Backend,
+) {
+    let (desk, url) = Desk::start(&[503; 6]).await;
+    let server = start_with(backend, to_webhook(url)).await;
+    let (_, body) = post(&server, Some("wait-1"), &ticket("While the desk is out")).await;
+    let id = body["id"].as_str().unwrap().to_owned();
+    let waiting = wait_for(&server, &id, "waiting").await;
+    assert!(
+        waiting["last_error"].as_str().unwrap().contains("503"),
+        "{waiting}"
+    );
+    let (_, listed) = server
+        .admin_json(Method::GET, "/v1/apps/demo/inbox?status=waiting", None)
+        .await;
+    assert_eq!(listed[0]["id"], id.as_str(), "{listed}");
+    wait_metric(&server, "waymark_tickets_waiting", 1).await;
+    wait_for(&server, &id, "delivered").await;
+    wait_metric(&server, "waymark_tickets_waiting", 0).await;
+    assert_eq!(
+        metric(&server, "waymark_tickets_oldest_wait_seconds").await,
+        0
+    );
+    assert_eq!(desk.successes("wait-1"), 1);
+    server.stop().await;
+}
+
+async fn a_help_desk_out_past_give_up_after_fails_the_ticket_saying_so(backend: Backend) {
+    let (desk, url) = Desk::start(&[503; 1000]).await;
+    let server = start_with(backend, move |c| {
+        to_webhook(url)(c);
+        c.outbox.give_up_after = Duration::from_millis(600);
+    })
+    .await;
+    let (_, body) = post(&server, Some("give-up-1"), &ticket("Never taken")).await;
+    let id = body["id"].as_str().unwrap().to_owned();
+    let failed = wait_for(&server, &id, "failed").await;
+    let error = failed["last_error"].as_str().unwrap();
+    assert!(error.starts_with("gave up after"), "{failed}");
+    assert!(error.contains("503"), "{failed}");
+    assert!(desk.log().len() >= 2, "retried until give_up_after");
+    server.stop().await;
+}
+
+async fn an_intranet_email_from_the_app_keeps_the_ticket(backend: Backend) {
+    let server = start(backend).await;
+    let mut t = ticket("From the intranet");
+    t["user"]["email"] = json!("root@localhost");
+    let (status, body) = post(&server, Some("intranet-1"), &t).await;
+    assert_eq!(status, 202, "{body}");
+    let id = body["id"].as_str().unwrap().to_owned();
+    wait_for(&server, &id, "delivered").await;
+    server.stop().await;
 }
