@@ -99,8 +99,8 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         &config.helpdesk,
         crate::helpdesk::http_client(config.outbox.timeout()),
     );
-    let outbox = Outbox::new(db.clone(), Arc::from(connector), config.outbox)
-        .with_metrics(metrics.clone());
+    let outbox =
+        Outbox::new(db.clone(), Arc::from(connector), config.outbox).with_metrics(metrics.clone());
     outbox
         .prepare_at_start()
         .await
