@@ -8,6 +8,14 @@
 //! path. A structural path with `:nth-of-type` is offered only when nothing stable
 //! finds the element alone: position chains break on the first markup change.
 //!
+//! Server-rendered business apps rarely give their controls ids or test attributes,
+//! but their forms are full of stable facts, and those rank before any position:
+//! the `value` that names a submit input (`input[type=submit][value=Save]`), a field's
+//! `name` (with the `value` of a radio, checkbox or named button), `aria-label`,
+//! `title`, `placeholder`, a label's `for`, and, as a parent to anchor on, a form's
+//! `action` or `name` and a region's `aria-label`. Generated ids, names and class
+//! names (`j_idt12`, `:r1:`, `css-1x2y3z`) are never used.
+//!
 //! This module does not touch the DOM. The runtime's pick mode reads [`Picked`] from
 //! the page, asks for [`candidates`], counts what each matches with
 //! `querySelectorAll`, and hands the counts to [`rank`]; the editor turns the agent's
@@ -40,18 +48,25 @@ use crate::selector::{check_chain, CROSS};
 /// changes leave them alone. In order of preference.
 pub const STABLE_ATTRIBUTES: [&str; 4] = ["data-testid", "data-test", "data-cy", "data-qa"];
 
-/// Attributes the runtime reads besides the stable ones.
-pub const READ_ATTRIBUTES: [&str; 9] = [
+/// Attributes the runtime reads besides the stable ones. `value` is used only where
+/// it names a control or an option (see [`ElementFacts::stable_value`]), never a
+/// text field's content.
+pub const READ_ATTRIBUTES: [&str; 11] = [
     "role",
     "aria-label",
     "name",
     "type",
+    "value",
     "placeholder",
     "title",
     "alt",
     "href",
     "for",
+    "action",
 ];
+
+/// Longest attribute value used in a selector; longer ones are content, not names.
+const MAX_VALUE: usize = 80;
 
 /// How many ancestors the runtime reports, nearest first.
 pub const MAX_ANCESTORS: usize = 6;
@@ -143,9 +158,76 @@ impl ElementFacts {
         Some(id_selector(id))
     }
 
-    /// The element's own anchor: a test attribute or a stable id.
+    /// An attribute value fit for a selector: present, not too long, on one line.
+    fn usable(&self, name: &str) -> Option<&str> {
+        self.attr(name)
+            .filter(|v| v.chars().count() <= MAX_VALUE && !v.contains(['\n', '\r']))
+    }
+
+    /// `name`, unless it looks generated (JSF's `j_idt12`, a hash).
+    fn stable_name(&self) -> Option<&str> {
+        self.usable("name").filter(|n| !looks_generated(n))
+    }
+
+    /// The `type` of an input, lowercase (`text` when absent).
+    fn input_type(&self) -> String {
+        self.attr("type").unwrap_or("text").to_ascii_lowercase()
+    }
+
+    /// The `value` that names a button input: `Save` of `<input type=submit
+    /// value=Save>`, what the user reads on it.
+    fn button_value(&self) -> Option<&str> {
+        let is_button = self.tag == "input"
+            && matches!(self.input_type().as_str(), "submit" | "button" | "reset");
+        self.usable("value").filter(|_| is_button)
+    }
+
+    /// A `value` that says which control or option this is and does not change as
+    /// the user types: button inputs, `<button>`, radios, checkboxes and options.
+    /// A text field's value is its content (often the user's data) and never used.
+    pub fn stable_value(&self) -> Option<&str> {
+        let names_it = match self.tag.as_str() {
+            "button" | "option" => true,
+            "input" => matches!(
+                self.input_type().as_str(),
+                "submit" | "button" | "reset" | "radio" | "checkbox"
+            ),
+            _ => false,
+        };
+        self.usable("value").filter(|_| names_it)
+    }
+
+    /// The element's own anchor, for the elements inside it: a test attribute, a
+    /// stable id, a form's `action` or `name` (`form[action="/requisitions"]`), or
+    /// a labelled region (`nav[aria-label=Main]`).
     fn anchor(&self) -> Option<String> {
-        self.stable_attribute().or_else(|| self.stable_id())
+        self.stable_attribute()
+            .or_else(|| self.stable_id())
+            .or_else(|| self.form_anchor())
+            .or_else(|| {
+                let label = self.usable("aria-label")?;
+                Some(format!("{}{}", self.tag, attribute("aria-label", label)))
+            })
+    }
+
+    /// `form[action="/requisitions"]` or `form[name=search]`, when it looks written
+    /// by a person (an action with a record's number in it is one row's form).
+    fn form_anchor(&self) -> Option<String> {
+        if self.tag != "form" {
+            return None;
+        }
+        let action = self
+            .usable("action")
+            .filter(|a| !a.is_empty() && !a.starts_with("javascript:"))
+            .filter(|a| {
+                !a.split(['/', '?', '&', '=', '.'])
+                    .any(looks_generated_segment)
+            });
+        if let Some(action) = action {
+            return Some(format!("form{}", attribute("action", action)));
+        }
+        let name = self.stable_name()?;
+        Some(format!("form{}", attribute("name", name)))
     }
 
     /// Tag plus up to two classes that look hand-written: `a.button.primary`.
@@ -208,6 +290,7 @@ impl ElementFacts {
             .map(str::to_owned)
             .or_else(|| self.label.clone())
             .or_else(|| Some(collapse(&self.text)).filter(|t| !t.is_empty()))
+            .or_else(|| self.button_value().map(str::to_owned))
             .or_else(|| self.attr("placeholder").map(str::to_owned))
             .or_else(|| self.attr("alt").map(str::to_owned));
         match name {
@@ -358,6 +441,11 @@ pub const PICK_FRAGMENT: &str = "waymark-pick";
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "waymark", rename_all = "kebab-case")]
 pub enum EditorMessage {
+    /// Is the runtime there? Posted after each load of the editor's frame; a page
+    /// whose runtime listens answers [`PageMessage::Here`]. No answer means the
+    /// frame was refused (`X-Frame-Options`, `frame-ancestors`) or the page has no
+    /// Waymark tag; the editor then offers a window of its own.
+    Hello,
     /// Outline elements under the pointer; report the one clicked.
     Pick,
     /// Leave pick mode without picking.
@@ -380,6 +468,10 @@ pub enum PageMessage {
         #[serde(default)]
         previewing: bool,
     },
+    /// The answer to [`EditorMessage::Hello`]: the runtime listens on this page. It
+    /// changes nothing else, so a page that has sent `ready` already is not given
+    /// its mode twice.
+    Here { url: String },
     /// The agent clicked an element in pick mode.
     Picked { result: PickResult },
     /// The agent pressed Esc in pick mode.
@@ -418,12 +510,20 @@ pub fn candidates(picked: &Picked) -> Vec<Candidate> {
     }
     let own = own_selector(e);
     if let Some((anchor, depth)) = nearest_anchor(&picked.ancestors) {
-        let css = if depth == 0 {
-            format!("{anchor} > {own}")
-        } else {
-            format!("{anchor} {own}")
-        };
-        add(Strategy::Anchored, css, None);
+        let join = if depth == 0 { " > " } else { " " };
+        add(Strategy::Anchored, format!("{anchor}{join}{own}"), None);
+        // The element's own name inside its form tells apart the same control of
+        // several forms (each row's `input[type=submit][value=Save]`).
+        let named = role_and_name(e)
+            .filter(|(_, text)| text.is_none())
+            .map(|(css, _)| css)
+            .or_else(|| {
+                e.stable_name()
+                    .map(|n| format!("{}{}", e.tag, attribute("name", n)))
+            });
+        if let Some(named) = named {
+            add(Strategy::Anchored, format!("{anchor}{join}{named}"), None);
+        }
     }
     if own != e.tag {
         add(Strategy::Classes, own, None);
@@ -530,7 +630,15 @@ pub fn looks_generated(id: &str) -> bool {
         "v-",
     ];
     let lower = id.to_ascii_lowercase();
-    if id.is_empty() || id.contains(':') || id.starts_with(|c: char| c.is_ascii_digit()) {
+    if id.contains(':') {
+        // React's `:r1:` and Radix's `radix-:R1mm:` wrap a counter in colons; JSF
+        // joins hand-written ids with them (`orderForm:amount`) but also made-up
+        // ones (`orderForm:j_idt12`).
+        return id
+            .split(':')
+            .any(|part| part.is_empty() || looks_generated(part));
+    }
+    if id.is_empty() || id.starts_with(|c: char| c.is_ascii_digit()) {
         return true;
     }
     if PREFIXES.iter().any(|p| lower.starts_with(p)) && lower.contains(|c: char| c.is_ascii_digit())
@@ -577,6 +685,14 @@ fn looks_random(segment: &str) -> bool {
     segment.len() >= 5 && digits >= 2 && trailing < digits
 }
 
+/// A piece of a form's action that is a record's number or a hash (`1042`,
+/// `REQ-1042`, `3f9a2c`), so the form belongs to one row or one session.
+fn looks_generated_segment(segment: &str) -> bool {
+    !segment.is_empty()
+        && segment.contains(|c: char| c.is_ascii_digit())
+        && looks_generated(segment)
+}
+
 fn longest_digit_run(s: &str) -> usize {
     let (mut best, mut run) = (0, 0);
     for c in s.chars() {
@@ -600,11 +716,15 @@ fn role_and_name(e: &ElementFacts) -> Option<(String, Option<String>)> {
     } else {
         e.tag.clone()
     };
-    if let Some(label) = e.attr("aria-label") {
+    if let Some(label) = e.usable("aria-label") {
         return Some((format!("{base}{}", attribute("aria-label", label)), None));
     }
-    if let Some(alt) = e.attr("alt") {
+    if let Some(alt) = e.usable("alt") {
         return Some((format!("{base}{}", attribute("alt", alt)), None));
+    }
+    // A submit input is named by its value, and CSS can match that.
+    if let Some(value) = e.button_value() {
+        return Some((format!("{base}{}", attribute("value", value)), None));
     }
     const NAMED_BY_CONTENT: [&str; 11] = [
         "button", "link", "heading", "tab", "menuitem", "option", "listitem", "cell", "checkbox",
@@ -617,22 +737,43 @@ fn role_and_name(e: &ElementFacts) -> Option<(String, Option<String>)> {
 }
 
 /// Attributes that say what an element is for: `input[name=amount]`,
-/// `a[href="/demo/approvals"]`, `input[placeholder="Search"]`, `[title=Close]`.
+/// `input[name=priority][value=high]`, `a[href="/demo/approvals"]`,
+/// `input[placeholder="Search"]`, `button[title=Close]`, `label[for=amount]`.
 fn meaningful_attributes(e: &ElementFacts) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(name) = e.attr("name") {
-        out.push(format!("{}{}", e.tag, attribute("name", name)));
+    let tag = &e.tag;
+    if let Some(name) = e.stable_name() {
+        out.push(format!("{tag}{}", attribute("name", name)));
+        // Radios, checkboxes and a form's several submit buttons share a name.
+        if let Some(value) = e.stable_value() {
+            out.push(format!(
+                "{tag}{}{}",
+                attribute("name", name),
+                attribute("value", value)
+            ));
+        }
     }
-    if let Some(href) = e.attr("href") {
+    if let Some(href) = e.usable("href") {
         let useful = !href.starts_with('#') && !href.starts_with("javascript:");
         if useful {
-            out.push(format!("{}{}", e.tag, attribute("href", href)));
+            out.push(format!("{tag}{}", attribute("href", href)));
         }
     }
+    // An aria-label is already the role-and-name candidate when there is a role.
+    let labelled = e.role().is_none().then(|| e.usable("aria-label")).flatten();
+    if let Some(label) = labelled {
+        out.push(format!("{tag}{}", attribute("aria-label", label)));
+    }
     for name in ["placeholder", "title"] {
-        if let Some(value) = e.attr(name) {
-            out.push(format!("{}{}", e.tag, attribute(name, value)));
+        if let Some(value) = e.usable(name) {
+            out.push(format!("{tag}{}", attribute(name, value)));
         }
+    }
+    if let Some(target) = e.usable("for").filter(|f| !looks_generated(f)) {
+        out.push(format!("{tag}{}", attribute("for", target)));
+    }
+    if tag == "form" {
+        out.extend(e.form_anchor());
     }
     out
 }

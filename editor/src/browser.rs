@@ -1,5 +1,6 @@
 //! The few browser facilities the editor uses besides the DOM yew manages: the
-//! session's token, files in and out, the location hash it routes by.
+//! session's token, files in and out, the location hash it routes by, and which
+//! apps refuse the app panel's frame.
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -100,6 +101,31 @@ pub fn origin() -> String {
         .location()
         .origin()
         .unwrap_or_default()
+}
+
+const UNFRAMEABLE_KEY: &str = "waymark-editor:unframeable:";
+
+/// Whether the app at `origin` refused the editor's frame before (its runtime
+/// answered in a window, never in the frame), so its panel opens in window mode.
+pub fn unframeable(origin: &str) -> bool {
+    local()
+        .and_then(|s| {
+            s.get_item(&format!("{UNFRAMEABLE_KEY}{origin}"))
+                .ok()
+                .flatten()
+        })
+        .is_some()
+}
+
+/// Remembers (`true`) or forgets that the app at `origin` refuses to be framed.
+pub fn remember_unframeable(origin: &str, refused: bool) {
+    let Some(storage) = local() else { return };
+    let key = format!("{UNFRAMEABLE_KEY}{origin}");
+    let _ = if refused {
+        storage.set_item(&key, "1")
+    } else {
+        storage.remove_item(&key)
+    };
 }
 
 fn unsaved_key(app: &str, id: &str) -> String {

@@ -11,8 +11,15 @@
 //! page loads of a multi-page tour (kept in session storage for this tab).
 //!
 //! Trust: messages are accepted only from the Waymark server's origin (where the
-//! editor is served) and posted only to it; everything else is ignored. Outside the
-//! editor this module does nothing but read `window.name`.
+//! editor is served) and posted only to it; everything else is ignored. That holds
+//! whether the app shares Waymark's origin or not: the editor on Waymark's origin
+//! drives an app on another through the window it opened (`window.opener`), which
+//! is how it works with apps that refuse to be framed. The editor's `hello` after
+//! each load of its frame is answered `here`: no answer tells it the frame was
+//! refused. Outside the editor this module does nothing but read `window.name`.
+//!
+//! Its outline and banner are styled through the CSSOM, never a `style`
+//! attribute, so a host's `style-src` without `'unsafe-inline'` does not block them.
 //!
 //! Compiled only with the feature `pick`: the loader runs that build (`sdk/pick.js`)
 //! in the editor's frame and window, so no other page downloads this module.
@@ -196,6 +203,7 @@ fn picked_message(result: &PickResult) -> js_sys::Object {
 fn request(text: &str) -> Option<EditorMessage> {
     let value = js_sys::JSON::parse(text).ok()?;
     Some(match dom::get_str(&value, "waymark")?.as_str() {
+        "hello" => EditorMessage::Hello,
         "pick" => EditorMessage::Pick,
         "pick-stop" => EditorMessage::PickStop,
         "preview" => EditorMessage::Preview {
@@ -220,6 +228,13 @@ fn install(window: &Window) {
             return;
         };
         match request(&text) {
+            // The editor's handshake after its frame loaded: this page listens.
+            Some(EditorMessage::Hello) => {
+                let url = dom::window()
+                    .and_then(|w| w.location().href().ok())
+                    .unwrap_or_default();
+                send(&message("here", &[("url", url.into())]));
+            }
             Some(EditorMessage::Pick) => set_picking(true),
             Some(EditorMessage::PickStop) => set_picking(false),
             Some(EditorMessage::Preview { guide }) => preview(Some(&guide)),
@@ -429,11 +444,24 @@ fn banner() -> Option<HtmlElement> {
     };
     let text = "Waymark pick mode · click an element, or focus one and press Enter · ↑ selects its parent · Esc cancels";
     let banner = dom::child(&parent, "div", "wm-pick-banner", text)?;
-    let css = "position:fixed;left:50%;bottom:12px;transform:translateX(-50%);z-index:2147483647;\
+    styled(
+        &banner,
+        "position:fixed;left:50%;bottom:12px;transform:translateX(-50%);z-index:2147483647;\
         pointer-events:none;padding:6px 12px;border-radius:6px;background:#1f1a3a;color:#fff;\
-        font:13px/1.4 system-ui,sans-serif;box-shadow:0 4px 16px rgba(0,0,0,.25)";
-    banner.set_attribute("style", css).ok()?;
+        font:13px/1.4 system-ui,sans-serif;box-shadow:0 4px 16px rgba(0,0,0,.25)",
+    );
     Some(banner)
+}
+
+/// Writes `css` (`property:value;…`) property by property through the CSSOM: a host
+/// page's `style-src` without `'unsafe-inline'` blocks a `style` attribute set with
+/// `setAttribute`, but not this.
+fn styled(el: &HtmlElement, css: &str) {
+    for declaration in css.split(';') {
+        if let Some((property, value)) = declaration.split_once(':') {
+            dom::style(el, property.trim(), value.trim());
+        }
+    }
 }
 
 fn make_outline() -> Option<HtmlElement> {
@@ -446,15 +474,19 @@ fn make_outline() -> Option<HtmlElement> {
     };
     let outline = dom::el(&doc, "div", "wm-pick-outline")?;
     outline.set_attribute("aria-hidden", "true").ok()?;
-    let css = "position:fixed;box-sizing:border-box;pointer-events:none;z-index:2147483647;\
+    styled(
+        &outline,
+        "position:fixed;box-sizing:border-box;pointer-events:none;z-index:2147483647;\
         border:2px solid #6d28d9;background:rgba(109,40,217,.12);border-radius:3px;\
-        transition:all 60ms linear";
-    outline.set_attribute("style", css).ok()?;
+        transition:all 60ms linear",
+    );
     let label = dom::child(&outline, "span", "wm-pick-label", "")?;
-    let label_css = "position:absolute;left:-2px;bottom:100%;margin-bottom:2px;padding:2px 6px;\
+    styled(
+        &label,
+        "position:absolute;left:-2px;bottom:100%;margin-bottom:2px;padding:2px 6px;\
         font:12px/1.4 system-ui,sans-serif;color:#fff;background:#6d28d9;border-radius:3px;\
-        white-space:nowrap;max-width:60vw;overflow:hidden;text-overflow:ellipsis";
-    label.set_attribute("style", label_css).ok()?;
+        white-space:nowrap;max-width:60vw;overflow:hidden;text-overflow:ellipsis",
+    );
     parent.append_child(&outline).ok()?;
     Some(outline)
 }

@@ -1,5 +1,8 @@
 use super::*;
 
+mod page;
+use page::Page;
+
 /// Candidates for `picked`, each counted with `count(css, text)`, then ranked.
 fn ranked(picked: &Picked, count: impl Fn(&Candidate) -> u32) -> Vec<Candidate> {
     let mut offered = candidates(picked);
@@ -392,6 +395,17 @@ fn bridge_messages_are_tagged_json_that_ignores_nothing_silently() {
             previewing: false
         }
     );
+    // The frame handshake.
+    let hello = serde_json::to_string(&EditorMessage::Hello).unwrap();
+    assert_eq!(hello, r#"{"waymark":"hello"}"#);
+    let here: PageMessage =
+        serde_json::from_str(r#"{"waymark":"here","url":"https://portal.test/"}"#).unwrap();
+    assert_eq!(
+        here,
+        PageMessage::Here {
+            url: "https://portal.test/".into()
+        }
+    );
     // Other scripts' messages on the same window are not ours.
     assert!(serde_json::from_str::<PageMessage>(r#"{"type":"webpackOk"}"#).is_err());
 }
@@ -410,4 +424,316 @@ fn strategy_names_are_the_wire_names() {
     ] {
         assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
     }
+}
+
+/// The candidates for element `el` of `page`, counted there and ranked, as the
+/// runtime's pick mode would send them.
+fn picked_on(page: &Page, el: usize) -> PickResult {
+    let picked = page.picked(el);
+    let mut offered = candidates(&picked);
+    page.count_all(&mut offered);
+    PickResult::new("https://portal.test/", &picked, offered)
+}
+
+/// A server-rendered requisition form as Rails writes it: no ids on the buttons,
+/// `name=commit` on every submit, generated class names, a search form in the header
+/// with a submit of its own.
+const REQUISITION_FORM: &str = r#"
+<body>
+  <header class="css-1x2y3z">
+    <form action="/search" method="get" class="css-4k5l6m">
+      <input type="search" name="q" placeholder="Search the portal" class="css-7n8o9p">
+      <input type="submit" value="Search" class="btn css-0a1b2c">
+    </form>
+  </header>
+  <main class="css-3d4e5f">
+    <h1>New requisition</h1>
+    <form action="/requisitions" method="post" class="css-6g7h8i">
+      <input type="hidden" name="authenticity_token" value="Zx81bQ2wq9PcL7mV">
+      <div class="field css-9j0k1l">
+        <label>Supplier <select name="requisition[supplier_id]"><option value="7">Northwind</option></select></label>
+      </div>
+      <div class="field css-2m3n4o">
+        <label>Amount <input type="text" name="requisition[amount]" value="120.00"></label>
+      </div>
+      <fieldset class="css-5p6q7r">
+        <legend>Priority</legend>
+        <label><input type="radio" name="requisition[priority]" value="normal"> Normal</label>
+        <label><input type="radio" name="requisition[priority]" value="urgent"> Urgent</label>
+      </fieldset>
+      <div class="actions css-8s9t0u">
+        <input type="submit" name="commit" value="Save" class="btn css-1v2w3x">
+        <input type="submit" name="commit" value="Save and submit" class="btn css-1v2w3x">
+      </div>
+    </form>
+  </main>
+</body>"#;
+
+#[test]
+fn a_submit_input_with_no_id_is_found_by_its_value_before_any_position() {
+    let page = Page::parse(REQUISITION_FORM);
+    let save = page.find("input[value=Save]");
+    let result = picked_on(&page, save);
+    assert_eq!(result.description, "button “Save”");
+    let first = &result.candidates[0];
+    assert_eq!(first.css, "input[type=submit][value=Save]");
+    assert_eq!(first.strategy, Strategy::RoleName);
+    assert!(first.is_unique());
+    // Stable and unique: no position chain is offered at all, and no generated class.
+    assert!(
+        result
+            .candidates
+            .iter()
+            .all(|c| !c.is_positional() && !c.css.contains("css-")),
+        "{:?}",
+        css(&result.candidates)
+    );
+    // Rails' shared `name=commit` alone finds both submits; with the value, one.
+    let count = |css: &str| {
+        result
+            .candidates
+            .iter()
+            .find(|c| c.css == css)
+            .map(|c| c.matches)
+    };
+    assert_eq!(count("input[name=commit]"), Some(2));
+    assert_eq!(count("input[name=commit][value=Save]"), Some(1));
+    // The saved target: the value, then fallbacks of other strategies.
+    let target = target_for(&result, 0).unwrap();
+    assert_eq!(
+        target.css,
+        [
+            "input[type=submit][value=Save]",
+            "input[name=commit][value=Save]",
+            r#"form[action="/requisitions"] input[type=submit][value=Save]"#,
+        ]
+    );
+    assert_eq!(target.text, None);
+    for css in &target.css {
+        assert_eq!(
+            page.count(css, None),
+            1,
+            "{css} finds the Save button alone"
+        );
+        assert_eq!(page.find(css), save);
+    }
+}
+
+#[test]
+fn fields_of_a_server_rendered_form_are_found_by_name_and_options_by_value() {
+    let page = Page::parse(REQUISITION_FORM);
+    let amount = picked_on(&page, page.find("input[type=text]"));
+    assert_eq!(amount.description, "textbox “Amount”");
+    assert_eq!(
+        amount.candidates[0].css,
+        r#"input[name="requisition[amount]"]"#
+    );
+    // The value of a text field is its content: never part of a selector.
+    assert!(
+        amount.candidates.iter().all(|c| !c.css.contains("120")),
+        "{:?}",
+        css(&amount.candidates)
+    );
+
+    let urgent = picked_on(&page, page.nth("input[type=radio]", 1));
+    let unique: Vec<&str> = urgent
+        .candidates
+        .iter()
+        .filter(|c| c.is_unique())
+        .map(|c| c.css.as_str())
+        .collect();
+    assert_eq!(
+        unique[0],
+        r#"input[name="requisition[priority]"][value=urgent]"#
+    );
+    assert!(
+        urgent.candidates.iter().all(|c| !c.is_positional()),
+        "{unique:?}"
+    );
+    let shared = urgent
+        .candidates
+        .iter()
+        .find(|c| c.css == r#"input[name="requisition[priority]"]"#)
+        .unwrap();
+    assert_eq!(shared.matches, 2, "both radios share the name");
+
+    let supplier = picked_on(&page, page.find("select"));
+    assert_eq!(
+        supplier.candidates[0].css,
+        r#"select[name="requisition[supplier_id]"]"#
+    );
+}
+
+#[test]
+fn the_same_button_in_two_forms_is_told_apart_by_its_forms_action() {
+    let html = r#"<body>
+      <form action="/search"><input type="search" name="q"><input type="submit" value="Search"></form>
+      <main><h1>Suppliers</h1>
+        <form action="/suppliers" method="get" class="css-a1b2c3">
+          <input type="text" name="q" placeholder="Supplier name">
+          <input type="submit" value="Search" class="css-d4e5f6">
+        </form>
+      </main></body>"#;
+    let page = Page::parse(html);
+    let result = picked_on(&page, page.nth("input[type=submit]", 1));
+    let first = &result.candidates[0];
+    assert_eq!(first.strategy, Strategy::Anchored);
+    assert!(first.is_unique());
+    assert!(
+        first.css.starts_with(r#"form[action="/suppliers"] > "#),
+        "{}",
+        first.css
+    );
+    let by_value = result
+        .candidates
+        .iter()
+        .find(|c| c.css == "input[type=submit][value=Search]")
+        .unwrap();
+    assert_eq!(by_value.matches, 2);
+    assert!(result.candidates.iter().all(|c| !c.is_positional()));
+    // The header's field and the page's share `name=q`: the placeholder tells them apart.
+    let field = picked_on(&page, page.nth("input[name=q]", 1));
+    assert_eq!(
+        field.candidates[0].css,
+        r#"input[placeholder="Supplier name"]"#
+    );
+}
+
+/// An approvals list: the same form in every row, posted to a URL with the row's
+/// record in it.
+const APPROVALS: &str = r#"<body>
+  <main class="css-1x2y3z">
+    <table aria-label="Awaiting approval" class="css-4a5b6c">
+      <tbody>
+        <tr><td>REQ-1041</td><td><form action="/approvals/1041/approve" method="post"><input type="submit" value="Approve" class="btn css-7d8e9f"></form></td></tr>
+        <tr><td>REQ-1042</td><td><form action="/approvals/1042/approve" method="post"><input type="submit" value="Approve" class="btn css-7d8e9f"></form></td></tr>
+        <tr><td>REQ-1043</td><td><form action="/approvals/1043/approve" method="post"><input type="submit" value="Approve" class="btn css-7d8e9f"></form></td></tr>
+      </tbody>
+    </table>
+  </main></body>"#;
+
+#[test]
+fn in_repeated_rows_the_value_is_offered_with_its_count_and_a_rows_action_is_not_an_anchor() {
+    let page = Page::parse(APPROVALS);
+    let second = page.nth("input[type=submit]", 1);
+    let result = picked_on(&page, second);
+    let by_value = result
+        .candidates
+        .iter()
+        .find(|c| c.css == "input[type=submit][value=Approve]")
+        .expect("the value is offered");
+    assert_eq!(by_value.matches, 3);
+    // A form posting to one record's URL belongs to that row only.
+    assert!(
+        result.candidates.iter().all(|c| !c.css.contains("1042")),
+        "{:?}",
+        css(&result.candidates)
+    );
+    // Nothing stable is unique, so the position, from the labelled table, is first.
+    let first = &result.candidates[0];
+    assert_eq!(first.strategy, Strategy::Structural);
+    assert_eq!(
+        first.css,
+        r#"table[aria-label="Awaiting approval"] > tbody > tr:nth-of-type(2) > td:nth-of-type(2) > form > input"#
+    );
+    assert_eq!(page.find(&first.css), second);
+    // The ambiguous value selector comes right after, before classes.
+    let position = |s: Strategy| result.candidates.iter().position(|c| c.strategy == s);
+    assert!(position(Strategy::RoleName) < position(Strategy::Classes));
+    assert!(result.candidates.iter().all(|c| !c.css.contains("css-")));
+}
+
+#[test]
+fn jsf_ids_and_names_are_used_when_written_by_hand_and_skipped_when_generated() {
+    let html = r#"<body><form id="reqForm" name="reqForm" action="/faces/requisition.xhtml" class="css-q1w2e3">
+      <label for="reqForm:j_idt12">Cost centre</label>
+      <input id="reqForm:j_idt12" name="reqForm:j_idt12" type="text" placeholder="Four digits">
+      <label for="reqForm:amount">Amount</label>
+      <input id="reqForm:amount" name="reqForm:amount" type="text">
+      <button type="submit" name="reqForm:j_idt20" title="Send for approval" class="css-r4t5y6"><span class="icon"></span></button>
+    </form></body>"#;
+    let page = Page::parse(html);
+    let cost = picked_on(&page, page.find("input[type=text]"));
+    assert_eq!(cost.description, "textbox “Cost centre”");
+    assert!(
+        cost.candidates.iter().all(|c| !c.css.contains("j_idt")),
+        "{:?}",
+        css(&cost.candidates)
+    );
+    assert_eq!(
+        cost.candidates[0].css,
+        r#"input[placeholder="Four digits"]"#
+    );
+    assert!(cost.candidates.iter().all(|c| !c.is_positional()));
+
+    let amount = picked_on(&page, page.nth("input", 1));
+    assert_eq!(amount.candidates[0].css, r#"[id="reqForm:amount"]"#);
+    assert_eq!(amount.candidates[0].strategy, Strategy::Id);
+
+    // An icon button with only a title.
+    let send = picked_on(&page, page.find("button"));
+    assert_eq!(
+        send.candidates[0].css,
+        r#"button[title="Send for approval"]"#
+    );
+    // A label is found by what it labels, when that is written by hand.
+    let label = picked_on(&page, page.nth("label", 1));
+    assert_eq!(label.candidates[0].css, r#"label[for="reqForm:amount"]"#);
+    let generated = picked_on(&page, page.nth("label", 0));
+    assert!(generated.candidates.iter().all(|c| !c.css.contains("for=")));
+    assert_eq!(generated.candidates[0].text.as_deref(), Some("Cost centre"));
+}
+
+#[test]
+fn a_labelled_region_anchors_links_that_repeat_elsewhere() {
+    let html = r#"<body>
+      <nav aria-label="Main" class="css-z9y8x7"><a href="/orders" class="css-w6v5u4">Orders</a></nav>
+      <nav aria-label="Breadcrumb"><a href="/orders">Orders</a></nav></body>"#;
+    let page = Page::parse(html);
+    let result = picked_on(&page, page.find("a"));
+    assert!(result.candidates[0].is_unique());
+    assert_eq!(result.candidates[0].css, r#"nav[aria-label=Main] > a"#);
+    let by_href = result
+        .candidates
+        .iter()
+        .find(|c| c.css == r#"a[href="/orders"]"#)
+        .unwrap();
+    assert_eq!(by_href.matches, 2);
+}
+
+#[test]
+fn generated_names_values_and_form_actions_stay_out_of_selectors() {
+    for (id, generated) in [
+        ("reqForm:amount", false),
+        ("reqForm:j_idt12", true),
+        ("j_idt12:j_idt15", true),
+        ("ctl00$MainContent$txtAmount", false),
+    ] {
+        assert_eq!(looks_generated(id), generated, "{id}");
+    }
+    // A text field's value, a long value and one on several lines are not names.
+    let field = ElementFacts::new("input")
+        .with_attr("type", "email")
+        .with_attr("value", "ann@example.com");
+    assert_eq!(field.stable_value(), None);
+    let long = "x".repeat(MAX_VALUE + 1);
+    let button = ElementFacts::new("input")
+        .with_attr("type", "submit")
+        .with_attr("value", &long);
+    assert!(candidates(&alone(button))
+        .iter()
+        .all(|c| !c.css.contains("value=")));
+    let form = ElementFacts::new("form").with_attr("action", "/orders/REQ-1042/edit");
+    assert_eq!(form.anchor(), None);
+    let form = ElementFacts::new("form").with_attr("action", "/orders?step=2");
+    assert_eq!(
+        form.anchor(),
+        None,
+        "a number in the query is a record or a step"
+    );
+    let form = ElementFacts::new("form").with_attr("action", "/search?scope=suppliers");
+    assert_eq!(
+        form.anchor().as_deref(),
+        Some(r#"form[action="/search?scope=suppliers"]"#)
+    );
 }

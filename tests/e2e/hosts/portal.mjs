@@ -66,7 +66,9 @@ export async function publishPortalApp({ waymark, token, origin, guides = portal
   } else {
     throw new Error(`reading the portal app: ${found.status} ${JSON.stringify(found.body)}`);
   }
-  for (const guide of guides) {
+  // A checklist names the tours it lists: publish it after them.
+  const inOrder = [...guides].sort((a, b) => (a.kind === "checklist") - (b.kind === "checklist"));
+  for (const guide of inOrder) {
     const put = await api(waymark, token, "PUT", `/v1/apps/${PORTAL_APP}/drafts/${guide.id}`, guide);
     if (put.status >= 300) throw new Error(`saving ${guide.id}: ${put.status} ${JSON.stringify(put.body)}`);
     const published = await api(waymark, token, "POST", `/v1/apps/${PORTAL_APP}/drafts/${guide.id}/publish`);
