@@ -133,7 +133,7 @@ test("a frame the app refuses turns the panel into window mode, where the agent 
   assert.equal(await candidates.getByText("breaks if the layout changes").count(), 0, "no position path");
   assert.equal(await candidates.getByText("#forged").count(), 0);
   await page.bringToFront();
-  await shot(page, "picked-from-the-window");
+  await shot(page, "window-picking");
   await first.locator("button").click();
   assert.equal(await page.getByLabel("Selector 1", { exact: true }).inputValue(), "input[type=submit][value=Save]");
   assert.equal(await page.getByLabel("Page", { exact: true }).inputValue(), "/purchasing/requests/new");
@@ -160,9 +160,45 @@ test("a frame the app refuses turns the panel into window mode, where the agent 
   await app.locator("waymark-root[data-waymark-picking]").waitFor({ state: "attached" });
   await app.keyboard.press("Escape");
   await app.locator("waymark-root[data-waymark-picking]").waitFor({ state: "detached" });
-  assert.match(await panel.locator(".panel-status").textContent(), /^Use the app|^The app opens in a window/);
+  // Esc in the window ends pick mode in the editor too.
+  await panel.locator(".panel-status", { hasText: /^The app opens in a window of its own/ }).waitFor();
+  await page.getByRole("button", { name: "Pick element in app" }).waitFor();
 
   assert.deepEqual(editorErrors, []);
   assert.deepEqual(problems, [], problems.join("\n"));
   await context.close();
+});
+
+test("an app whose Cross-Origin-Opener-Policy cuts its window off is named as the cause", async () => {
+  const isolated = await startPortal({ waymark: BASE, coop: true });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (error) => errors.push(error));
+    await page.goto(`${BASE}/editor/`);
+    await page.getByLabel("API token").fill(TOKEN);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByLabel("App whose guides you edit").selectOption(PORTAL_APP);
+    await page.getByRole("button", { name: "New guide" }).click();
+    await page.getByRole("button", { name: "Create and edit" }).click();
+    await page.getByRole("button", { name: "Pick element in app" }).click();
+    const panel = page.getByRole("complementary", { name: "Your app" });
+    await panel.getByRole("heading", { name: "This app cannot be shown in the panel" }).waitFor({ timeout: 20_000 });
+    // The agent opens this portal's form, which sends COOP same-origin, in the window.
+    const popup = context.waitForEvent("page");
+    await page.getByLabel("App address").fill(`${isolated.url}/purchasing/requests/new`);
+    await page.getByRole("button", { name: "Go", exact: true }).click();
+    const app = await popup;
+    await app.locator("h1", { hasText: "New purchase request" }).waitFor();
+    const state = panel.locator(".window-state");
+    await state.getByText(/cut off from the editor/).waitFor();
+    assert.match(await state.textContent(), /Cross-Origin-Opener-Policy: same-origin/);
+    // Cut off for real: the window has no opener, so no editor drives it.
+    assert.equal(await app.evaluate(() => window.opener), null);
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    await isolated.stop();
+  }
 });

@@ -17,7 +17,9 @@
 //! [`HELLO_DEADLINE_MS`] of the first page means the frame is refused: the panel says
 //! so and switches to window mode. The app is remembered as unframeable once its
 //! runtime answers in the window, and opens in window mode from then on. A late
-//! answer from the frame switches back.
+//! answer from the frame switches back. A window the app cuts off from its opener
+//! (`Cross-Origin-Opener-Policy: same-origin` or `same-origin-allow-popups` on the
+//! app's pages) looks closed at once and never answers: the panel says that too.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -93,6 +95,10 @@ enum WindowState {
     Connected { url: String },
     /// The browser's pop-up blocker refused it.
     Blocked,
+    /// It closed before its runtime ever answered: the app's
+    /// `Cross-Origin-Opener-Policy` cuts a window off from its opener (the editor
+    /// then sees it as closed, and it sees no opener), or the agent closed it at once.
+    CutOff,
 }
 
 thread_local! {
@@ -164,6 +170,8 @@ struct Link {
     /// The handshake deadline of the frame's last load; dropping it cancels it.
     deadline: Rc<RefCell<Option<Timeout>>>,
     window_state: UseStateHandle<WindowState>,
+    /// The window's runtime answered since it was last opened.
+    window_answered: Rc<RefCell<bool>>,
 }
 
 impl Link {
@@ -215,6 +223,7 @@ impl Link {
             // Confirmed: it answers in a window and not in the frame.
             browser::remember_unframeable(&self.origin(), true);
         }
+        *self.window_answered.borrow_mut() = true;
         self.window_state.set(WindowState::Connected {
             url: url.to_owned(),
         });
@@ -231,6 +240,7 @@ impl Link {
             Some(window) => {
                 let _ = window.focus();
                 *self.peers.window.borrow_mut() = Some(window);
+                *self.window_answered.borrow_mut() = false;
                 self.window_state.set(WindowState::Waiting);
             }
             None => self.window_state.set(WindowState::Blocked),
@@ -282,6 +292,7 @@ pub fn app_panel(p: &AppPanelProps) -> Html {
         answered_once: use_mut_ref(|| false),
         deadline: use_mut_ref(|| None::<Timeout>),
         window_state: use_state(|| WindowState::Closed),
+        window_answered: use_mut_ref(|| true),
     };
     *link.origin.borrow_mut() = origin.clone();
     let last_mode = use_mut_ref(|| None::<PanelMode>);
@@ -326,7 +337,12 @@ pub fn app_panel(p: &AppPanelProps) -> Html {
                 Interval::new(1_000, move || {
                     if link.peers.opened().is_none() {
                         link.peers.window.borrow_mut().take();
-                        link.window_state.set(WindowState::Closed);
+                        let answered = *link.window_answered.borrow();
+                        link.window_state.set(if answered {
+                            WindowState::Closed
+                        } else {
+                            WindowState::CutOff
+                        });
                     }
                 })
             });
@@ -585,6 +601,7 @@ pub fn app_panel(p: &AppPanelProps) -> Html {
             WindowState::Waiting => "The app's window is open; waiting for Waymark there to answer…".to_owned(),
             WindowState::Connected { url } => format!("Connected to the app's window, at {url}."),
             WindowState::Blocked => "The browser blocked the window: allow pop-ups for the editor, then press the button again.".to_owned(),
+            WindowState::CutOff => "The app's window was cut off from the editor before Waymark there could answer. The app most likely sends Cross-Origin-Opener-Policy: same-origin (or same-origin-allow-popups), which separates a window from the page that opened it; picking and preview need that header left out (or unsafe-none) on the pages being authored.".to_owned(),
         };
         let open_label = if window_open { "Bring the app's window to the front" } else { "Open the app in a window" };
         html! {
@@ -595,7 +612,7 @@ pub fn app_panel(p: &AppPanelProps) -> Html {
                     <button type="button" class="primary" onclick={open_window.clone()}>{ open_label }</button>
                     <button type="button" class="small" onclick={retry_frame.clone()}>{ "Try the frame again" }</button>
                 </div>
-                <p class={classes!("window-state", matches!(window_state, WindowState::Blocked).then_some("error"))} role="status">{ state }</p>
+                <p class={classes!("window-state", matches!(window_state, WindowState::Blocked | WindowState::CutOff).then_some("error"))} role="status">{ state }</p>
             </section>
         }
     });
