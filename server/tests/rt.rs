@@ -1,7 +1,9 @@
 //! Tickets delivered to a real Request Tracker 5 (Debian's packages, a private
 //! instance on 127.0.0.1 started by `scripts/rt.sh`), read back through RT's REST2 API:
 //! the fields arrive, an outage delays a ticket without losing or doubling it, and a
-//! ticket posted twice with one key is one RT ticket.
+//! ticket posted twice with one key is one RT ticket, and a ticket whose answer a
+//! delaying proxy holds past the client's timeout is one RT ticket too (found by the
+//! "Waymark ID" custom field the server creates at start, RT's default setup).
 //!
 //! `./build.sh test` starts RT and passes WAYMARK_RT_URL and WAYMARK_RT_DIR; run
 //! alone, this test starts its own instance (installing RT when missing).
@@ -10,6 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
+
+#[path = "support/lossy.rs"]
+mod lossy;
 
 use serde_json::{json, Value};
 use waymark_server::config::{Config, Secret};
@@ -81,6 +86,12 @@ async fn rt_get(path: &str) -> Value {
 
 async fn start_server(dir: &Path) -> serve::Running {
     let (url, _) = rt();
+    start_server_at(dir, url, RetryPolicy::default().timeout_ms).await
+}
+
+/// A server filing in the RT at `url` (RT itself, or a proxy before it), whose
+/// requests to RT time out after `timeout_ms`.
+async fn start_server_at(dir: &Path, url: &str, timeout_ms: u64) -> serve::Running {
     let www = dir.join("www");
     std::fs::create_dir_all(www.join("sdk")).unwrap();
     std::fs::create_dir_all(dir.join("guides")).unwrap();
@@ -101,6 +112,8 @@ async fn start_server(dir: &Path) -> serve::Running {
             base_ms: 200,
             cap_ms: 1000,
             poll_ms: 100,
+            timeout_ms,
+            lease_ms: timeout_ms * 4,
             ..RetryPolicy::default()
         },
         ..Config::default()
@@ -146,10 +159,26 @@ async fn delivered(server: &serve::Running, id: &str, within: Duration) -> Value
         if status["status"] == "delivered" {
             return status;
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "not delivered in time: {status}"
-        );
+        if tokio::time::Instant::now() >= deadline {
+            let inbox: Value = reqwest::Client::new()
+                .get(format!("{}/v1/apps/demo/inbox", server.url()))
+                .bearer_auth(ADMIN)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let entry = inbox
+                .as_array()
+                .and_then(|all| all.iter().find(|t| t["id"] == id))
+                .cloned()
+                .unwrap_or(Value::Null);
+            panic!(
+                "ticket {id} not delivered within {within:?}: status {}, {} attempts, last error: {}",
+                status["status"], entry["attempts"], entry["last_error"]
+            );
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -236,14 +265,29 @@ async fn tickets_reach_request_tracker_once_through_outages_and_retries() {
     let subject = format!("Filed while RT was down ({run})");
     let posted = post(&server, &format!("rt-{run}-2"), &ticket(&subject)).await;
     let id = posted["id"].as_str().unwrap().to_owned();
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    let queued: Value = reqwest::get(format!("{}/v1/apps/demo/tickets/{id}", server.url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(queued["status"], "queued", "kept while RT is down");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let waiting = loop {
+        let s: Value = reqwest::get(format!("{}/v1/apps/demo/tickets/{id}", server.url()))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if s["status"] == "waiting" || tokio::time::Instant::now() >= deadline {
+            break s;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(
+        waiting["status"], "waiting",
+        "kept while RT is down: {waiting}"
+    );
+    assert!(
+        waiting["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("Request Tracker")),
+        "with RT's error: {waiting}"
+    );
     rt_ctl("start");
     delivered(&server, &id, Duration::from_secs(60)).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -267,6 +311,46 @@ async fn tickets_reach_request_tracker_once_through_outages_and_retries() {
     tokio::time::sleep(Duration::from_millis(1000)).await;
     assert_eq!(rt_ids_with_subject(&subject).await.len(), 1);
 
+    server.stop().await;
+
+    // 4. RT's answer is lost: a proxy holds it past the client's timeout. The retry
+    //    finds the ticket by its "Waymark ID" and makes no second one.
+    let fields = rt_get("queue/1/customfields?fields=Name").await;
+    assert!(
+        fields["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["Name"] == "Waymark ID"),
+        "the server set up its id field at start: {fields}"
+    );
+    let (rt_url, _) = rt();
+    let timeout_ms = 4_000;
+    let proxy = lossy::LossyProxy::start(
+        rt_url.trim_start_matches("http://").to_owned(),
+        "POST /REST/2.0/ticket ",
+        lossy::Loss::Hold(Duration::from_millis(timeout_ms + 3_000)),
+    )
+    .await;
+    proxy.lose_next(1);
+    let dir2 = tempfile::tempdir().unwrap();
+    let server = start_server_at(dir2.path(), &proxy.url, timeout_ms).await;
+    let subject = format!("Answer lost on the way back ({run})");
+    let posted = post(&server, &format!("rt-{run}-4"), &ticket(&subject)).await;
+    let id = posted["id"].as_str().unwrap().to_owned();
+    let status = delivered(&server, &id, Duration::from_secs(120)).await;
+    assert_eq!(proxy.lost(), 1, "RT's answer to the first create was lost");
+    let found = rt_ids_with_subject(&subject).await;
+    assert_eq!(
+        found,
+        vec![status["reference"].as_str().unwrap().to_owned()],
+        "exactly one RT ticket, the one reported"
+    );
+    println!(
+        "FAULT lost answer (held past the timeout) | Request Tracker 5 | filed 1 | arrived {} | duplicates {}",
+        found.len(),
+        found.len() - 1
+    );
     server.stop().await;
     if std::env::var("WAYMARK_RT_DIR").is_err() {
         rt_ctl("stop");
