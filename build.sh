@@ -234,6 +234,13 @@ start_rt() {
     WAYMARK_RT_DIR=$RT_DIR
     export WAYMARK_RT_URL WAYMARK_RT_DIR
     echo "Request Tracker at $WAYMARK_RT_URL"
+    warm_rt
+}
+
+# RT's first ticket after a start compiles much of RT (over 20 s on a loaded
+# machine): file one throwaway ticket and wait for it before the tests run.
+warm_rt() {
+    scripts/rt.sh warm "$RT_DIR" || die "Request Tracker did not take its warm-up ticket"
 }
 
 stop_rt() {
