@@ -1,6 +1,6 @@
 //! The one element Waymark adds to the page, and keeping it above everything.
 //!
-//! Owns the `<waymark-root>` host, its open shadow root, the stylesheet inside it
+//! Owns the `<waymark-root>` host, its open shadow root, the stylesheet it adopts
 //! and the full-viewport layer every piece of Waymark UI is drawn in. The layer is
 //! put in the browser's top layer (the Popover API) so no z-index, stacking context
 //! or `overflow` of the host page can cover or clip it; a modal `<dialog>` opened
@@ -11,7 +11,7 @@
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlElement, ShadowRoot};
+use web_sys::{CssStyleSheet, Document, Element, HtmlElement, ShadowRoot};
 
 use crate::dom;
 
@@ -135,13 +135,34 @@ fn modal_element(doc: &Document) -> Option<Element> {
 }
 
 fn build(doc: &Document, root: &ShadowRoot) -> Result<HtmlElement, JsValue> {
-    let style = doc.create_element("style")?;
-    style.set_text_content(Some(CSS));
-    root.append_child(&style)?;
+    if !adopt_css(root) {
+        // Browsers without constructable stylesheets (before Safari 16.4, Firefox
+        // 101): a `<style>`, which a host CSP without 'unsafe-inline' blocks.
+        let style = doc.create_element("style")?;
+        style.set_text_content(Some(CSS));
+        root.append_child(&style)?;
+    }
     let el = dom::el(doc, "div", "layer").ok_or("cannot create the layer")?;
     dom::attr(&el, "popover", "manual");
     root.append_child(&el)?;
     Ok(el)
+}
+
+/// Gives the shadow root its CSS as a constructable stylesheet: a host page's
+/// `style-src` without 'unsafe-inline' blocks a `<style>` element, even in a shadow
+/// root, but not a sheet built through the CSSOM. False where the browser has none.
+fn adopt_css(root: &ShadowRoot) -> bool {
+    if !js_sys::Reflect::has(root, &"adoptedStyleSheets".into()).unwrap_or(false) {
+        return false;
+    }
+    let Ok(sheet) = CssStyleSheet::new() else {
+        return false;
+    };
+    if sheet.replace_sync(CSS).is_err() {
+        return false;
+    }
+    root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+    true
 }
 
 /// Whether the page reads right to left.
