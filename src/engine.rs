@@ -482,17 +482,38 @@ impl Engine {
         let Some(url) = self.url.clone() else { return };
         let resumable = self.guides.iter().enumerate().find_map(|(i, g)| {
             let p = self.progress.get(&g.id)?;
-            let fits = g.kind == Kind::Tour
+            let active = g.kind == Kind::Tour
                 && p.status == RunStatus::Active
                 && p.step < g.steps.len()
-                && audience_matches(&g.matching.audience, &self.ctx.user)
-                && self.step_on_page(i, p.step, &url);
-            fits.then(|| (i, p.step, p.run.clone(), p.trigger))
+                && audience_matches(&g.matching.audience, &self.ctx.user);
+            if !active {
+                return None;
+            }
+            let moved_on = || {
+                self.patterns[i].advance_urls[p.step]
+                    .as_ref()
+                    .is_some_and(|a| a.matches(&url))
+                    || (p.step + 1 < g.steps.len() && self.step_on_page(i, p.step + 1, &url))
+            };
+            // The step's own page first; then a page its action led to with a full
+            // page load (a form posted, a link followed): the step is done there.
+            let done = if self.step_on_page(i, p.step, &url) {
+                false
+            } else if moved_on() {
+                true
+            } else {
+                return None;
+            };
+            Some((i, p.step, p.run.clone(), p.trigger, done))
         });
-        if let Some((guide, step, id, trigger)) = resumable {
+        if let Some((guide, step, id, trigger, done)) = resumable {
             self.run = Some(Run::new(guide, step, id, trigger));
             self.emit(EventKind::RunResumed, None);
-            self.enter_step(step);
+            if done {
+                self.complete_step();
+            } else {
+                self.enter_step(step);
+            }
             return;
         }
         let auto = (0..self.guides.len()).find(|&i| {

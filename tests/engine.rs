@@ -671,3 +671,67 @@ fn time_going_backwards_does_not_confuse_deadlines() {
     sim.now = 0;
     assert!(sim.send(Input::Tick).is_empty());
 }
+
+#[test]
+fn a_step_whose_form_post_loaded_the_next_page_is_done_when_the_tour_resumes_there() {
+    // Saved on the form's last step ("sent", advance: url); the form was posted and
+    // the browser loaded the new requisition's page: a new engine, a new page.
+    let mut first = Sim::new(vec![tour()], vec![]);
+    to_amount(&mut first);
+    first.send(Input::InputChanged { value: "5".into() });
+    let saved = first.last_progress();
+    assert_eq!((saved.step, saved.status), (3, RunStatus::Active));
+
+    let mut second = Sim::new(vec![tour()], vec![saved]);
+    second.goto(DONE);
+    assert_eq!(
+        second.step(),
+        None,
+        "the url step was the last: the run is complete"
+    );
+    assert_eq!(
+        second.events(),
+        vec![
+            EventKind::RunResumed,
+            EventKind::StepCompleted,
+            EventKind::RunCompleted
+        ]
+    );
+    assert_eq!(second.last_progress().status, RunStatus::Completed);
+}
+
+#[test]
+fn a_link_followed_on_a_step_resumes_at_the_step_of_the_page_it_led_to() {
+    let extended = guide(serde_json::json!({
+        "schema": 1, "id": "req", "kind": "tour", "title": "Raise a requisition", "version": 1,
+        "match": {"urls": ["/app/**"]}, "start": "auto",
+        "steps": [
+            {"id": "open", "page": "/app/home", "title": "Open the form", "target": {"css": ["#new-req"]}},
+            {"id": "supplier", "page": "/app/requisitions/new", "title": "Pick a supplier", "target": {"css": ["#supplier"]}}
+        ]
+    }));
+    let mut first = Sim::new(vec![extended.clone()], vec![]);
+    first.goto(HOME);
+    first.send(Input::TargetFound { step: 0 });
+    let saved = first.last_progress();
+    assert_eq!(saved.step, 0);
+
+    // The user followed the link without pressing Next: the next step's page loads.
+    let mut second = Sim::new(vec![extended.clone()], vec![saved.clone()]);
+    let out = second.goto(FORM);
+    assert_eq!(
+        waits_for(&out),
+        Some(1),
+        "the tour goes on at the form's step"
+    );
+    assert_eq!(
+        second.events(),
+        vec![EventKind::RunResumed, EventKind::StepCompleted]
+    );
+
+    // A page that is neither the step's, the next step's nor its advance URL: no resume.
+    let mut third = Sim::new(vec![extended], vec![saved]);
+    third.goto("https://buy.test/app/reports");
+    assert_eq!(third.step(), None);
+    assert!(!third.events().contains(&EventKind::RunResumed));
+}

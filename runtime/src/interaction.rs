@@ -181,9 +181,21 @@ impl Shell {
         if s.view.advance != "input" || !s.found.as_ref().is_some_and(|f| f.in_path(path)) {
             return;
         }
-        let value = path
-            .first()
-            .and_then(|e| Reflect::get(e, &"value".into()).ok()?.as_string());
+        // A form field's value, or the text of a rich-text editor (a contenteditable
+        // element, or the editable body of an iframe). Read for the step's pattern
+        // only, never kept. By property, not instanceof: an iframe's nodes are of
+        // another realm.
+        let value = path.first().and_then(|e| {
+            let editable = Reflect::get(e, &"isContentEditable".into())
+                .ok()
+                .and_then(|v| v.as_bool())
+                == Some(true);
+            if editable {
+                e.text_content()
+            } else {
+                Reflect::get(e, &"value".into()).ok()?.as_string()
+            }
+        });
         if let Some(value) = value {
             self.feed(Input::InputChanged { value });
         }
