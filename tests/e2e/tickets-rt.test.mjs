@@ -32,7 +32,6 @@ before(async () => {
     WAYMARK_OUTBOX__BASE_MS: "300",
     WAYMARK_OUTBOX__CAP_MS: "2000",
     WAYMARK_OUTBOX__POLL_MS: "200",
-    WAYMARK_OUTBOX__MAX_ATTEMPTS: "200",
   });
 });
 
