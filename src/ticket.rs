@@ -120,6 +120,13 @@ pub fn status_check_delay_ms(check: u32) -> Option<Millis> {
     (check < 12).then(|| (1_000 << check.min(5)).min(30_000))
 }
 
+/// Whether a ticket status the server answered may still change, so the page asks
+/// again: `queued` (not tried yet) and `waiting` (its help desk is down or slow and
+/// it is retried). `delivered` and `failed` are final.
+pub fn status_is_pending(status: &str) -> bool {
+    matches!(status, "queued" | "waiting")
+}
+
 /// At most this many of each list make it into a ticket, newest kept.
 pub const MAX_LISTED: usize = 10;
 const MAX_SUBJECT: usize = 120;
@@ -395,6 +402,17 @@ pub fn os(ua: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_page_keeps_asking_while_a_ticket_is_queued_or_waiting_for_its_help_desk() {
+        assert!(status_is_pending("queued"));
+        assert!(
+            status_is_pending("waiting"),
+            "a help desk outage is not an answer"
+        );
+        assert!(!status_is_pending("delivered"));
+        assert!(!status_is_pending("failed"));
+    }
 
     #[test]
     fn saved_tickets_are_posted_again_after_5_s_doubling_to_5_min() {

@@ -711,7 +711,7 @@ impl Shell {
                     self.show_ticket_state(&state);
                     dom::focus_quiet(&self.help.focus_target());
                 }
-                if state.status == "queued" && self.shows_ticket(&key) {
+                if waymark::ticket::status_is_pending(&state.status) && self.shows_ticket(&key) {
                     self.schedule_status(key, state.id, 0);
                 }
             }
@@ -786,7 +786,7 @@ impl Shell {
             return;
         }
         self.show_ticket_state(&state);
-        if state.status == "queued" {
+        if waymark::ticket::status_is_pending(&state.status) {
             self.schedule_status(key, state.id, check + 1);
         }
     }

@@ -68,7 +68,9 @@ async function waitFor(what, check, timeout = 60_000) {
   for (;;) {
     const value = await check();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}; the server's log ends:\n${server?.log().slice(-4000)}`);
+    }
     await new Promise((r) => setTimeout(r, 300));
   }
 }
