@@ -64,8 +64,21 @@ test("the purchase-request tour runs to the end by mouse across posted forms and
 
   await waitForStep(page, "Say why it is needed");
   await shot(page, "justification");
-  // Lit and placed by the iframe's box, the part of the editor the user sees.
+  // Lit and placed by the iframe's box, the part of the editor the user sees, even
+  // when the editable body is much taller than the frame (a long justification).
+  await page.frameLocator("iframe.rte-frame").locator("body").evaluate((body) => {
+    for (let i = 0; i < 30; i += 1) body.appendChild(body.ownerDocument.createElement("p")).textContent = `line ${i + 1}`;
+  });
+  await page.waitForFunction(() => {
+    const ring = document.querySelector("waymark-root").shadowRoot.querySelector(".overlay .ring");
+    const frame = document.querySelector("iframe.rte-frame").getBoundingClientRect();
+    const r = ring.getBoundingClientRect();
+    return r.height > 0 && r.bottom <= frame.bottom + 12;
+  }, undefined, { timeout: 5_000 }).catch(() => {});
   const before = await geometry(page, "iframe.rte-frame");
+  const bodyHeight = await page.frameLocator("iframe.rte-frame").locator("body").evaluate((b) => b.getBoundingClientRect().height);
+  assert.ok(bodyHeight > before.target.height * 2, `the body (${bodyHeight}px) overflows the frame (${before.target.height}px)`);
+  await page.frameLocator("iframe.rte-frame").locator("body").evaluate((body) => body.replaceChildren());
   await typeJustification(page, "Three people start on the 4th and need laptops on day one.");
   await waitForStep(page, "Save the draft");
   assert.ok(before.ring, "the justification step drew the ring");
@@ -75,6 +88,7 @@ test("the purchase-request tour runs to the end by mouse across posted forms and
       before.ring.x >= frame.x - 12 && before.ring.right <= frame.right + 12,
     `the ring ${JSON.stringify(before.ring)} lies on the iframe's box ${JSON.stringify(frame)}`,
   );
+  assert.ok(before.ring.height >= frame.height - 12, "and covers the part of the editor that shows");
   await shot(page, "save");
   await page.locator("input[type=submit][value=Save]").click(); // a POST, then a 303
   await page.waitForURL(/\/purchasing\/requests\/\d+\?saved=1$/);
