@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, oneshot, Notify};
 use waymark::events::AnalyticsEvent;
 
 use crate::db::{self, Db};
-use crate::metrics::Metrics;
+use crate::prometheus::Metrics;
 use crate::workers::Workers;
 
 /// Batches waiting for the writer, at most; then handlers wait (back-pressure).

@@ -14,7 +14,7 @@
 //!   and export;
 //! - [`tokens`]: the API token format and roles; [`seed`]: the demo app, the guides
 //!   folder and the first admin token at start-up;
-//! - [`metrics`]: the Prometheus counters; [`commands`]: `import`, `export`,
+//! - [`prometheus`](crate::prometheus): the Prometheus counters; [`commands`]: `import`, `export`,
 //!   `token create`, `demo-data` (played by [`demo_data`]); [`validate`] and
 //!   [`catalog`]: `waymark validate`;
 //! - [`ingest`]: the background writer that stores analytics events in batches;
@@ -36,8 +36,8 @@ pub mod helpdesk;
 pub mod http;
 pub mod ingest;
 pub mod insights_refresh;
-pub mod metrics;
 pub mod outbox;
+pub mod prometheus;
 pub mod seed;
 pub mod serve;
 pub mod tickets;

@@ -24,7 +24,7 @@ use tokio_util::sync::CancellationToken;
 use crate::db::tickets::{self, Attempt, TicketRow};
 use crate::db::Db;
 use crate::helpdesk::{Connector, DeliveryError};
-use crate::metrics::Metrics;
+use crate::prometheus::Metrics;
 use crate::tickets::TicketRequest;
 use crate::workers::Workers;
 

@@ -24,8 +24,8 @@ use crate::db::Db;
 use crate::http::{self, origins, AppState};
 use crate::ingest::Ingest;
 use crate::insights_refresh::Refresher;
-use crate::metrics::Metrics;
 use crate::outbox::Outbox;
+use crate::prometheus::Metrics;
 use crate::seed::{self, AdminToken};
 use crate::workers::Workers;
 

@@ -38,7 +38,7 @@ use tower_http::trace::TraceLayer;
 use crate::config::Config;
 use crate::db::Db;
 use crate::ingest::Ingest;
-use crate::metrics::Metrics;
+use crate::prometheus::Metrics;
 
 /// What every handler can reach.
 pub struct AppState {

@@ -6,7 +6,7 @@
 //! template (`/v1/apps/{app}/events`), never the raw path, so no app id or user
 //! input becomes a label.
 
-use prometheus::{
+use ::prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
     TextEncoder,
 };
@@ -75,7 +75,7 @@ impl Metrics {
         )
         .expect("valid metric");
         for collector in [
-            Box::new(http_requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(http_requests.clone()) as Box<dyn ::prometheus::core::Collector>,
             Box::new(http_duration.clone()),
             Box::new(events_ingested.clone()),
             Box::new(events_duplicate.clone()),
