@@ -678,7 +678,7 @@ impl Engine {
                 None
             },
             placement: step.placement,
-            advance: step.advance.name().to_owned(),
+            advance: AdvanceKind::from(&step.advance),
             can_back: si > 0 && self.step_on_page(gi, si - 1, url),
             can_next: matches!(step.advance, Advance::Next) || !with_target,
             is_last: si + 1 == g.steps.len(),
@@ -813,12 +813,12 @@ impl Engine {
             .map(|i| {
                 let g = &self.guides[i];
                 let status = match self.progress.get(&g.id) {
-                    None => "new",
+                    None => LauncherStatus::New,
                     Some(p) => match p.status {
-                        RunStatus::Active => "in_progress",
-                        RunStatus::Completed => "completed",
-                        RunStatus::Dismissed if p.completions > 0 => "completed",
-                        RunStatus::Dismissed => "dismissed",
+                        RunStatus::Active => LauncherStatus::InProgress,
+                        RunStatus::Completed => LauncherStatus::Completed,
+                        RunStatus::Dismissed if p.completions > 0 => LauncherStatus::Completed,
+                        RunStatus::Dismissed => LauncherStatus::Dismissed,
                     },
                 };
                 LauncherEntry {
@@ -826,7 +826,7 @@ impl Engine {
                     kind: g.kind,
                     title: g.title_in(&locale).to_owned(),
                     description: g.description.clone(),
-                    status: status.into(),
+                    status,
                     done: (g.kind == Kind::Checklist).then(|| self.checklist_done(i)),
                 }
             })

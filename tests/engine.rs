@@ -1,6 +1,6 @@
 //! The engine on a fake clock: every rule of playing guides, without a browser.
 
-use waymark::engine::{Context, Effect, Engine, Input, StuckSignal};
+use waymark::engine::{Context, Effect, Engine, Input, LauncherStatus, StuckSignal};
 use waymark::events::{EventKind, Trigger};
 use waymark::guide::Guide;
 use waymark::progress::{Progress, RunStatus};
@@ -614,13 +614,16 @@ fn the_launcher_lists_tours_and_checklists_for_this_page_with_their_status() {
             _ => None,
         })
         .unwrap();
-    let summary: Vec<String> = entries
+    let summary: Vec<_> = entries
         .iter()
-        .map(|e| format!("{} {} {:?}", e.guide, e.status, e.done))
+        .map(|e| (e.guide.as_str(), e.status, e.done))
         .collect();
     assert_eq!(
         summary,
-        vec!["req in_progress None", "onboarding new Some((0, 1))"]
+        vec![
+            ("req", LauncherStatus::InProgress, None),
+            ("onboarding", LauncherStatus::New, Some((0, 1)))
+        ]
     );
     assert!(sim.events().contains(&EventKind::LauncherOpened));
 }

@@ -178,7 +178,9 @@ impl Shell {
 
     fn on_input(&mut self, path: &[Element]) {
         let Some(s) = &self.step else { return };
-        if s.view.advance != "input" || !s.found.as_ref().is_some_and(|f| f.in_path(path)) {
+        if s.view.advance != waymark::engine::AdvanceKind::Input
+            || !s.found.as_ref().is_some_and(|f| f.in_path(path))
+        {
             return;
         }
         // A form field's value, or the text of a rich-text editor (a contenteditable

@@ -182,11 +182,12 @@ impl Launcher {
             let Some(t) = dom::child(&b, "span", "entry-title", &entry.title) else {
                 continue;
             };
-            let badge = match entry.status.as_str() {
-                "in_progress" => Some((words.in_progress, "badge")),
-                "completed" => Some((words.completed, "badge done")),
-                "dismissed" => Some((words.not_finished, "badge")),
-                _ => None,
+            use waymark::engine::LauncherStatus as S;
+            let badge = match entry.status {
+                S::InProgress => Some((words.in_progress, "badge")),
+                S::Completed => Some((words.completed, "badge done")),
+                S::Dismissed => Some((words.not_finished, "badge")),
+                S::New => None,
             };
             if let Some((label, class)) = badge {
                 dom::child(&t, "span", class, label);

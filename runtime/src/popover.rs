@@ -96,7 +96,7 @@ impl Popover {
         self.show_me.set_text_content(Some(words.show_me));
         dom::set_hidden(
             &self.show_me,
-            view.target.is_none() || view.advance == "next",
+            view.target.is_none() || view.advance == waymark::engine::AdvanceKind::Next,
         );
         let label = if view.is_last { words.done } else { words.next };
         self.next.set_text_content(Some(label));

@@ -33,7 +33,7 @@ impl Shell {
                 Lookup::Missing(_) => None,
             },
         };
-        let modal = view.advance == "next" && !view.allow_interaction;
+        let modal = view.advance == waymark::engine::AdvanceKind::Next && !view.allow_interaction;
         self.rtl = layer::page_is_rtl();
         self.layer.set_direction(self.rtl, &self.cfg.locale);
         self.popover.render(&view, self.words, modal);

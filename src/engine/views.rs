@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::guide::{Kind, Placement, Target, TipTrigger};
+use crate::guide::{Advance, Kind, Placement, Target, TipTrigger};
 
 /// Everything the runtime needs to draw one step.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -22,8 +22,8 @@ pub struct StepView {
     /// None: draw the popover centred with no spotlight.
     pub target: Option<Target>,
     pub placement: Placement,
-    /// `next`, `click`, `input`, `url` or `visible`.
-    pub advance: String,
+    /// What moves the tour on from this step.
+    pub advance: AdvanceKind,
     pub can_back: bool,
     /// Show a Next (or Done, on the last step) button.
     pub can_next: bool,
@@ -32,6 +32,35 @@ pub struct StepView {
     /// Elements matching this are the host app's error messages: report
     /// `Input::ErrorShown` when one appears while the step is shown.
     pub error_selector: Option<String>,
+}
+
+/// What moves the tour on from a step: the kind of its [`Advance`], without the
+/// pattern or selector the engine checks itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdvanceKind {
+    /// The user presses Next.
+    Next,
+    /// The user clicks the step's target.
+    Click,
+    /// The user types into the target until its value matches.
+    Input,
+    /// The page URL comes to match.
+    Url,
+    /// An element becomes visible.
+    Visible,
+}
+
+impl From<&Advance> for AdvanceKind {
+    fn from(advance: &Advance) -> AdvanceKind {
+        match advance {
+            Advance::Next => AdvanceKind::Next,
+            Advance::Click => AdvanceKind::Click,
+            Advance::Input { .. } => AdvanceKind::Input,
+            Advance::Url { .. } => AdvanceKind::Url,
+            Advance::Visible { .. } => AdvanceKind::Visible,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -57,10 +86,24 @@ pub struct LauncherEntry {
     pub kind: Kind,
     pub title: String,
     pub description: Option<String>,
-    /// `new`, `in_progress`, `completed` or `dismissed`.
-    pub status: String,
+    /// Where the user stands with this guide.
+    pub status: LauncherStatus,
     /// Checklists: items done and in all.
     pub done: Option<(usize, usize)>,
+}
+
+/// Where the user stands with a guide the launcher lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LauncherStatus {
+    /// Never started.
+    New,
+    /// Started and not finished.
+    InProgress,
+    /// Finished at least once.
+    Completed,
+    /// Closed before the end, never finished.
+    Dismissed,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
