@@ -47,6 +47,11 @@ pub struct RetryPolicy {
     /// A claimed ticket's lease: another worker takes it over only after this.
     /// At least four timeouts (a delivery may log in, search and create).
     pub lease_ms: u64,
+    /// No longer used: a ticket is retried until `give_up_after`, however many
+    /// attempts that takes. Still accepted, so an older `waymark.toml` starts; the
+    /// server warns about it at start ([`RetryPolicy::deprecations`]).
+    #[serde(skip_serializing)]
+    pub max_attempts: Option<u32>,
 }
 
 impl Default for RetryPolicy {
@@ -58,6 +63,7 @@ impl Default for RetryPolicy {
             give_up_after: Duration::from_secs(7 * 24 * 3600),
             timeout_ms: crate::helpdesk::REQUEST_TIMEOUT.as_millis() as u64,
             lease_ms: 90_000,
+            max_attempts: None,
         }
     }
 }
@@ -85,6 +91,20 @@ impl RetryPolicy {
             ));
         }
         Ok(())
+    }
+
+    /// What the configuration still sets that no longer does anything, with what to
+    /// set instead: one warning each, logged at start.
+    pub fn deprecations(&self) -> Vec<String> {
+        self.max_attempts
+            .map(|n| {
+                format!(
+                    "outbox.max_attempts ({n}) is no longer used and is ignored: a ticket the help desk cannot take is retried until outbox.give_up_after ({}s); remove the key, and set give_up_after to bound the retries",
+                    self.give_up_after.as_secs()
+                )
+            })
+            .into_iter()
+            .collect()
     }
 
     pub fn timeout(&self) -> Duration {
@@ -458,5 +478,37 @@ mod duration_tests {
         };
         assert!(p.check().unwrap_err().contains("outbox.lease_ms"));
         assert!(RetryPolicy::default().check().is_ok());
+    }
+}
+
+#[cfg(test)]
+mod deprecation_tests {
+    use super::*;
+
+    #[test]
+    fn an_old_max_attempts_still_loads_and_is_named_in_a_warning() {
+        let p: RetryPolicy =
+            serde_json::from_value(serde_json::json!({"max_attempts": 10, "give_up_after": "2h"}))
+                .expect("an older waymark.toml with outbox.max_attempts still starts");
+        let warnings = p.deprecations();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("outbox.max_attempts (10)"),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[0].contains("give_up_after (7200s)"),
+            "{warnings:?}"
+        );
+        assert!(RetryPolicy::default().deprecations().is_empty());
+        assert!(
+            serde_json::to_value(p)
+                .unwrap()
+                .get("max_attempts")
+                .is_none(),
+            "never written back"
+        );
+        let typo = serde_json::from_value::<RetryPolicy>(serde_json::json!({"max_atempts": 3}));
+        assert!(typo.unwrap_err().to_string().contains("max_atempts"));
     }
 }

@@ -80,6 +80,9 @@ impl Running {
 
 pub async fn start(config: Config) -> Result<Running, StartError> {
     let config = Arc::new(config);
+    for warning in config.outbox.deprecations() {
+        tracing::warn!("{warning}");
+    }
     let db = Db::connect(&config.database_url, config.db_max_connections).await?;
     let listener = TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
