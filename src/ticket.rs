@@ -7,6 +7,15 @@
 //! [`Redactor`] before the user even sees them. It reads no page, no clock and no
 //! storage: the runtime gathers the facts into a [`TicketFacts`], and the user may still
 //! edit every part and switch each attachment off.
+//!
+//! What happens to the ticket on the device after Send (kept, posted, retried,
+//! followed) is [`device`]'s state machine; what the server says became of it is a
+//! [`TicketStatus`].
+
+pub mod device;
+mod status;
+
+pub use status::TicketStatus;
 
 use serde::{Deserialize, Serialize};
 
@@ -122,9 +131,10 @@ pub fn status_check_delay_ms(check: u32) -> Option<Millis> {
 
 /// Whether a ticket status the server answered may still change, so the page asks
 /// again: `queued` (not tried yet) and `waiting` (its help desk is down or slow and
-/// it is retried). `delivered` and `failed` are final.
+/// it is retried). `delivered` and `failed` are final, and so is a status this build
+/// does not know ([`TicketStatus::is_pending`]).
 pub fn status_is_pending(status: &str) -> bool {
-    matches!(status, "queued" | "waiting")
+    TicketStatus::parse(status).is_some_and(TicketStatus::is_pending)
 }
 
 /// At most this many of each list make it into a ticket, newest kept.
