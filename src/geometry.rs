@@ -32,8 +32,14 @@ pub struct PlaceOptions {
     pub arrow_size: f64,
     /// Least distance from a popover corner to the arrow's centre.
     pub arrow_padding: f64,
+    /// Try other placements when the preferred one does not fit ([`flip`]).
     pub flip: bool,
+    /// Slide the popover along its side to stay in the viewport ([`shift`]).
     pub shift: bool,
+    /// The page reads right to left: the preferred placement is taken in the page's
+    /// direction ([`Placement::directed`]), as Floating UI's `platform.isRTL` does
+    /// for start and end. The answer is in physical coordinates either way.
+    pub rtl: bool,
 }
 
 impl Default for PlaceOptions {
@@ -45,6 +51,7 @@ impl Default for PlaceOptions {
             arrow_padding: 12.0,
             flip: true,
             shift: true,
+            rtl: false,
         }
     }
 }
@@ -61,16 +68,20 @@ pub struct Arrow {
 /// Where to put the popover: its top-left corner, and what was decided on the way.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Placed {
+    /// The popover's left edge.
     pub x: f64,
+    /// The popover's top edge.
     pub y: f64,
     /// The placement finally used, after flipping.
     pub placement: Placement,
+    /// Where the arrow goes; `None` when the options ask for no arrow.
     pub arrow: Option<Arrow>,
     /// The popover lies entirely within the viewport minus its margin.
     pub fits: bool,
 }
 
 impl Placed {
+    /// The popover's rect, given its size.
     pub fn rect(&self, popover: Size) -> Rect {
         Rect::new(self.x, self.y, popover.width, popover.height)
     }
@@ -79,7 +90,8 @@ impl Placed {
 /// Positions `popover` next to `target` inside `viewport`: [`offset`] puts it beside
 /// the target, [`shift`] slides it along that side to stay on screen, [`flip`] moves
 /// to another placement when even the shifted popover does not fit, and [`arrow`]
-/// aims at the target from wherever it ended up.
+/// aims at the target from wherever it ended up. With [`PlaceOptions::rtl`],
+/// `preferred` is first read in the page's direction ([`Placement::directed`]).
 pub fn place(
     target: Rect,
     popover: Size,
@@ -92,6 +104,7 @@ pub fn place(
         popover.sanitized(),
         viewport.sanitized(),
     );
+    let preferred = preferred.directed(opts.rtl);
     let gap = coord(opts.gap);
     let bounds = viewport.inflate(-coord(opts.viewport_margin).max(0.0));
     let has_arrow = opts.arrow_size > 0.0;
@@ -306,6 +319,7 @@ pub fn centered(popover: Size, viewport: Rect) -> Placed {
 /// The hole in the dimming overlay around a target.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Spotlight {
+    /// The lit area: the target grown by the padding, clipped to the viewport.
     pub rect: Rect,
     /// Corner radius, never more than half the shorter side.
     pub radius: f64,

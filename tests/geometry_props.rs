@@ -57,15 +57,17 @@ fn options() -> impl Strategy<Value = PlaceOptions> {
         0.0..30.0f64,
         any::<bool>(),
         any::<bool>(),
+        any::<bool>(),
     )
         .prop_map(
-            |(gap, viewport_margin, arrow_size, arrow_padding, flip, shift)| PlaceOptions {
+            |(gap, viewport_margin, arrow_size, arrow_padding, flip, shift, rtl)| PlaceOptions {
                 gap,
                 viewport_margin,
                 arrow_size,
                 arrow_padding,
                 flip,
                 shift,
+                rtl,
             },
         )
 }
@@ -124,11 +126,13 @@ proptest! {
         (target, popover, viewport) in scene(),
         preferred in placement(), opts in options(),
     ) {
-        prop_assume!(fitting_unshifted(target, popover, viewport, &opts).contains(&preferred));
+        // On a right-to-left page the guide's placement is read in the page's direction.
+        let physical = preferred.directed(opts.rtl);
+        prop_assume!(fitting_unshifted(target, popover, viewport, &opts).contains(&physical));
         let placed = place(target, popover, viewport, preferred, &opts);
-        prop_assert_eq!(placed.placement, preferred);
+        prop_assert_eq!(placed.placement, physical);
         prop_assert!(placed.fits);
-        let unshifted = offset(target, popover, preferred, opts.gap);
+        let unshifted = offset(target, popover, physical, opts.gap);
         prop_assert_eq!((placed.x, placed.y), (unshifted.x, unshifted.y));
     }
 
@@ -168,12 +172,12 @@ proptest! {
     fn the_answer_is_always_finite_whatever_was_measured(
         r in (wild(), wild(), wild(), wild()), s in (wild(), wild()),
         v in (wild(), wild(), wild(), wild()), o in (wild(), wild(), wild(), wild()),
-        preferred in placement(), flip in any::<bool>(), shift in any::<bool>(),
+        preferred in placement(), flip in any::<bool>(), shift in any::<bool>(), rtl in any::<bool>(),
     ) {
         let target = Rect::new(r.0, r.1, r.2, r.3);
         let viewport = Rect::new(v.0, v.1, v.2, v.3);
         let popover = Size::new(s.0, s.1);
-        let opts = PlaceOptions { gap: o.0, viewport_margin: o.1, arrow_size: o.2, arrow_padding: o.3, flip, shift };
+        let opts = PlaceOptions { gap: o.0, viewport_margin: o.1, arrow_size: o.2, arrow_padding: o.3, flip, shift, rtl };
         let placed = place(target, popover, viewport, preferred, &opts);
         prop_assert!(is_finite(&placed), "{placed:?}");
         let c = waymark::geometry::centered(popover, viewport);
@@ -182,5 +186,25 @@ proptest! {
             let ok = [s.rect.x, s.rect.y, s.rect.width, s.rect.height, s.radius].iter().all(|n| n.is_finite());
             prop_assert!(ok && s.rect.width >= 0.0 && s.rect.height >= 0.0 && s.radius >= 0.0, "{s:?}");
         }
+    }
+
+    #[test]
+    fn under_rtl_sides_swap_and_top_and_bottom_start_and_end_mirror(
+        (target, popover, viewport) in scene(), preferred in placement(), opts in options(),
+    ) {
+        // Without flipping and shifting the popover goes exactly where the placement says.
+        let fixed = PlaceOptions { flip: false, shift: false, ..opts };
+        let ltr = place(target, popover, viewport, preferred, &PlaceOptions { rtl: false, ..fixed.clone() });
+        let rtl = place(target, popover, viewport, preferred, &PlaceOptions { rtl: true, ..fixed.clone() });
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * (1.0 + a.abs().max(b.abs()));
+        let (gap, w) = (fixed.gap, popover.width);
+        match (preferred.side(), preferred.alignment()) {
+            (Side::Left, _) => prop_assert!(close(rtl.x, target.right() + gap), "{rtl:?}"),
+            (Side::Right, _) => prop_assert!(close(rtl.x + w + gap, target.x), "{rtl:?}"),
+            (_, Some(waymark::geometry::Alignment::Start)) => prop_assert!(close(rtl.x + w, target.right()), "{rtl:?}"),
+            (_, Some(waymark::geometry::Alignment::End)) => prop_assert!(close(rtl.x, target.x), "{rtl:?}"),
+            (_, None) => prop_assert!(close(rtl.x, ltr.x), "centred either way"),
+        }
+        prop_assert!(close(rtl.y, ltr.y), "right to left changes nothing vertically");
     }
 }

@@ -6,13 +6,18 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Side {
+    /// Above.
     Top,
+    /// Below.
     Bottom,
+    /// To the left.
     Left,
+    /// To the right.
     Right,
 }
 
 impl Side {
+    /// The side across: top for bottom, left for right.
     pub fn opposite(self) -> Side {
         match self {
             Side::Top => Side::Bottom,
@@ -32,7 +37,9 @@ impl Side {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Alignment {
+    /// Start edges line up (left or top).
     Start,
+    /// End edges line up (right or bottom).
     End,
 }
 
@@ -41,22 +48,35 @@ pub enum Alignment {
 #[cfg_attr(feature = "full", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Placement {
+    /// Above, centred.
     Top,
+    /// Above, left edges lined up.
     TopStart,
+    /// Above, right edges lined up.
     TopEnd,
+    /// Below, centred (the default).
     #[default]
     Bottom,
+    /// Below, left edges lined up.
     BottomStart,
+    /// Below, right edges lined up.
     BottomEnd,
+    /// To the left, centred.
     Left,
+    /// To the left, top edges lined up.
     LeftStart,
+    /// To the left, bottom edges lined up.
     LeftEnd,
+    /// To the right, centred.
     Right,
+    /// To the right, top edges lined up.
     RightStart,
+    /// To the right, bottom edges lined up.
     RightEnd,
 }
 
 impl Placement {
+    /// The twelve placements.
     pub const ALL: [Placement; 12] = [
         Placement::Top,
         Placement::TopStart,
@@ -72,6 +92,7 @@ impl Placement {
         Placement::RightEnd,
     ];
 
+    /// The placement on `side` with `alignment` (`None`: centred).
     pub fn new(side: Side, alignment: Option<Alignment>) -> Placement {
         use {Alignment as A, Placement as P};
         match (side, alignment) {
@@ -99,6 +120,7 @@ impl Placement {
             P::Right | P::RightStart | P::RightEnd => Side::Right,
         }
     }
+    /// How it lines up along that side; `None` when centred.
     pub fn alignment(self) -> Option<Alignment> {
         use Placement as P;
         match self {
@@ -110,6 +132,27 @@ impl Placement {
     /// The other side of the target, same alignment.
     pub fn opposite(self) -> Placement {
         Placement::new(self.side().opposite(), self.alignment())
+    }
+    /// The placement read in the page's direction: on a right-to-left page (`rtl`),
+    /// a guide's "right" is on the left and "left" on the right, and the start of a
+    /// top or bottom placement is the target's right edge (its end the left edge).
+    /// The alignment of a left or right placement is vertical and stays. Unchanged
+    /// when `rtl` is false; mirroring twice gives the placement back.
+    pub fn directed(self, rtl: bool) -> Placement {
+        if !rtl {
+            return self;
+        }
+        let side = match self.side() {
+            Side::Left => Side::Right,
+            Side::Right => Side::Left,
+            s => s,
+        };
+        let alignment = match (side, self.alignment()) {
+            (Side::Top | Side::Bottom, Some(Alignment::Start)) => Some(Alignment::End),
+            (Side::Top | Side::Bottom, Some(Alignment::End)) => Some(Alignment::Start),
+            (_, a) => a,
+        };
+        Placement::new(side, alignment)
     }
     /// The serialized name, e.g. `"top-start"`.
     pub fn as_str(self) -> &'static str {

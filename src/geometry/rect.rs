@@ -13,13 +13,18 @@ const COORD_LIMIT: f64 = 1e9;
 /// An axis-aligned rectangle: `x`, `y` of the top-left corner, then its size.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Rect {
+    /// Left edge, in CSS pixels of the viewport.
     pub x: f64,
+    /// Top edge.
     pub y: f64,
+    /// Width; sanitised to 0 or more before use.
     pub width: f64,
+    /// Height; sanitised to 0 or more before use.
     pub height: f64,
 }
 
 impl Rect {
+    /// The rect with top-left corner (`x`, `y`) and this size.
     pub const fn new(x: f64, y: f64, width: f64, height: f64) -> Rect {
         Rect {
             x,
@@ -28,18 +33,23 @@ impl Rect {
             height,
         }
     }
+    /// The right edge: `x + width`.
     pub fn right(&self) -> f64 {
         self.x + self.width
     }
+    /// The bottom edge: `y + height`.
     pub fn bottom(&self) -> f64 {
         self.y + self.height
     }
+    /// The horizontal centre.
     pub fn center_x(&self) -> f64 {
         self.x + self.width / 2.0
     }
+    /// The vertical centre.
     pub fn center_y(&self) -> f64 {
         self.y + self.height / 2.0
     }
+    /// Width times height.
     pub fn area(&self) -> f64 {
         self.width * self.height
     }
@@ -85,11 +95,14 @@ impl Rect {
 /// The measured size of a popover.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Size {
+    /// Width in CSS pixels.
     pub width: f64,
+    /// Height in CSS pixels.
     pub height: f64,
 }
 
 impl Size {
+    /// A size of `width` × `height`.
     pub const fn new(width: f64, height: f64) -> Size {
         Size { width, height }
     }

@@ -427,3 +427,65 @@ fn a_subnormal_popover_side_does_not_panic() {
     let a = arrow(sliver, MIDDLE, VIEWPORT, Side::Left, 12.0);
     assert!(a.offset >= 0.0 && a.offset <= sliver.height);
 }
+
+// ---- Right to left ----
+
+#[test]
+fn right_to_left_pages_mirror_sides_and_the_start_and_end_of_top_and_bottom() {
+    use Placement as P;
+    assert_eq!(P::RightStart.directed(false), P::RightStart);
+    assert_eq!(P::Right.directed(true), P::Left);
+    assert_eq!(P::Left.directed(true), P::Right);
+    assert_eq!(
+        P::LeftEnd.directed(true),
+        P::RightEnd,
+        "left/right keep their top/bottom alignment"
+    );
+    assert_eq!(P::RightStart.directed(true), P::LeftStart);
+    assert_eq!(P::BottomStart.directed(true), P::BottomEnd);
+    assert_eq!(P::TopEnd.directed(true), P::TopStart);
+    assert_eq!(P::Top.directed(true), P::Top);
+    assert_eq!(P::Bottom.directed(true), P::Bottom);
+}
+
+#[test]
+fn mirroring_twice_gives_every_placement_back_and_left_to_right_changes_nothing() {
+    for p in Placement::ALL {
+        assert_eq!(p.directed(true).directed(true), p);
+        assert_eq!(p.directed(false), p);
+    }
+}
+
+#[test]
+fn under_rtl_a_bottom_start_popover_lines_up_with_the_target_s_right_edge() {
+    let rtl = PlaceOptions {
+        rtl: true,
+        ..opts()
+    };
+    let placed = place(MIDDLE, POPOVER, VIEWPORT, Placement::BottomStart, &rtl);
+    assert_eq!(
+        placed.placement,
+        Placement::BottomEnd,
+        "the physical placement"
+    );
+    assert_eq!(placed.x + POPOVER.width, MIDDLE.right());
+    assert_eq!(placed.y, MIDDLE.bottom() + rtl.gap);
+    let ltr = place(MIDDLE, POPOVER, VIEWPORT, Placement::BottomStart, &opts());
+    assert_eq!(ltr.x, MIDDLE.x);
+}
+
+#[test]
+fn under_rtl_a_right_popover_goes_on_the_target_s_left_and_flips_from_there() {
+    let rtl = PlaceOptions {
+        rtl: true,
+        ..opts()
+    };
+    let placed = place(MIDDLE, POPOVER, VIEWPORT, Placement::Right, &rtl);
+    assert_eq!(placed.placement, Placement::Left);
+    assert_eq!(placed.x + POPOVER.width + rtl.gap, MIDDLE.x);
+    // No room on the left: it flips to the other side, the guide's "left".
+    let near_left = Rect::new(20.0, 380.0, 100.0, 40.0);
+    let flipped = place(near_left, POPOVER, VIEWPORT, Placement::Right, &rtl);
+    assert_eq!(flipped.placement, Placement::Right);
+    assert_eq!(flipped.x, near_left.right() + rtl.gap);
+}
