@@ -33,6 +33,7 @@ pub mod map;
 pub mod markup;
 pub mod metrics;
 pub mod picker;
+pub mod presentation;
 pub mod progress;
 pub mod read;
 pub mod redact;
