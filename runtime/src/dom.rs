@@ -357,6 +357,31 @@ pub fn next_frame(f: &Function) {
     }
 }
 
+/// The viewport in CSS pixels, without scrollbars.
+pub fn viewport() -> waymark::geometry::Rect {
+    let size = document()
+        .and_then(|d| d.document_element())
+        .map(|e| (f64::from(e.client_width()), f64::from(e.client_height())));
+    match size {
+        Some((w, h)) if w > 0.0 && h > 0.0 => waymark::geometry::Rect::new(0.0, 0.0, w, h),
+        _ => {
+            let w = window();
+            let get = |f: fn(
+                &web_sys::Window,
+            )
+                -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>| {
+                w.as_ref().and_then(|w| f(w).ok()?.as_f64()).unwrap_or(0.0)
+            };
+            waymark::geometry::Rect::new(
+                0.0,
+                0.0,
+                get(web_sys::Window::inner_width),
+                get(web_sys::Window::inner_height),
+            )
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,8 +5,8 @@
 //! core only checks with its `full` feature, are compiled here with the browser's
 //! RegExp, the same engine that will run them. A guide with any problem is skipped
 //! with one console warning naming the guide and the path of the fault; the others
-//! play on. Loading them (inline, or from the server) builds the engine with the
-//! user's saved progress.
+//! play on. Fetching the catalog answers with [`Msg::Catalog`]; the shell then
+//! builds the engine with the user's saved progress.
 //!
 //! The shape is read by the core's serde-free reader ([`crate::wire::guide`]) from
 //! the browser's own JSON parse: no deserializer is compiled into the download, but
@@ -20,12 +20,8 @@ use wasm_bindgen::JsCast;
 use waymark::guide::{Advance, Guide};
 use waymark::validate::{validate_guide, Problem};
 
-use crate::config::User;
-use crate::network::{self, Outbox};
-use crate::shell::{post, Msg, Shell};
-use crate::storage::Store;
-use crate::{dom, hooks, navigation, wire};
-use waymark::engine::{Context, Engine, Input};
+use crate::msg::{post, Msg};
+use crate::{dom, network, wire};
 
 #[wasm_bindgen]
 extern "C" {
@@ -122,70 +118,8 @@ fn regex_problem(g: &Guide) -> Option<Problem> {
         })
 }
 
-impl Shell {
-    pub fn load_guides(&mut self) {
-        self.generation += 1;
-        let generation = self.generation;
-        if let Some(inline) = self.cfg.guides.clone() {
-            self.start_engine(&definitions(&inline));
-            return;
-        }
-        network::get_json(&self.cfg.catalog_url(), move |r| {
-            post(Msg::Catalog(generation, r))
-        });
-    }
-
-    pub fn start_engine(&mut self, list: &js_sys::Array) {
-        let guides = read(list);
-        self.build_engine(guides);
-    }
-
-    pub fn build_engine(&mut self, guides: Vec<Guide>) {
-        let count = guides.len();
-        let ctx = Context {
-            user: self.cfg.user.attributes.clone(),
-            locale: self.cfg.locale.clone(),
-            session: self.session.clone(),
-            progress: self.store.load(&guides),
-            ..Context::default()
-        };
-        let engine = Engine::new(guides, ctx).with_input_matcher(Box::new(regexp_matches));
-        self.engine = Some(engine);
-        self.launcher.set_visible(self.cfg.launcher && count > 0);
-        self.url = navigation::current_url();
-        self.pending.push_front(Input::PageChanged {
-            url: self.url.clone(),
-        });
-        self.drain();
-        hooks::call("ready", || {
-            let o = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&o, &"guides".into(), &JsValue::from(count as u32));
-            o.into()
-        });
-    }
-
-    // Out of line: not on the first step's path, so V8 compiles it only when
-    // it is first called (it compiles wasm lazily, function by function).
-    #[inline(never)]
-    pub fn identify(&mut self, user: User) {
-        if user.id == self.cfg.user.id {
-            let locale = user.attributes.get("locale").cloned();
-            self.cfg.user.attributes = user.attributes.clone();
-            self.feed(Input::Identify {
-                user: user.attributes,
-                locale,
-            });
-            return;
-        }
-        // Another person: their own progress, their own events.
-        self.flush();
-        let guides = self.engine.as_ref().map(|e| e.guides().to_vec());
-        self.reset_run();
-        self.cfg.user = user;
-        self.store = Store::new(&self.cfg.app, self.cfg.user.storage_name());
-        self.outbox = Outbox::new(self.cfg.events_url(), &self.cfg.user);
-        if let Some(guides) = guides {
-            self.build_engine(guides);
-        }
-    }
+/// Loads generation `generation` of the guides from the server's catalog; the
+/// answer comes back as [`Msg::Catalog`].
+pub fn fetch(url: &str, generation: u32) {
+    network::get_json(url, move |r| post(Msg::Catalog(generation, r)));
 }

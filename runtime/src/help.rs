@@ -5,21 +5,23 @@
 //! reading what the user typed into the form. What is offered and when is the
 //! engine's decision (an `OfferHelp`, `ComposeTicket` or `AskSolved` effect); the
 //! ticket's wording is the core's [`waymark::ticket::compose`]; sending and queueing
-//! is [`crate::tickets`].
-//! Buttons post actions to the shell like every other Waymark control.
+//! is [`crate::tickets`], which hands back what became of a ticket as
+//! [`News`]. The panel's buttons post [`HelpMsg`]s, answered here by
+//! [`Help::update`].
 
 use js_sys::{Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
-use waymark::engine::{Input, SolvedAnswer};
+use wasm_bindgen::JsValue;
+use waymark::engine::{HelpChoice, Input, SolvedAnswer};
 use waymark::guide::Priority;
 use waymark::redact::Redactor;
 use waymark::ticket::{compose, FieldValue, TicketDraft, TicketFacts};
 use web_sys::{Element, HtmlElement};
 
 use crate::config::User;
+use crate::context::Ctx;
 use crate::i18n::Words;
-use crate::shell::{post, Action, Msg, Shell};
-use crate::tickets::{Answer, TicketState, Waiting};
+use crate::msg::{post, HelpMsg, Msg};
+use crate::tickets::{self, Answer, News, TicketState, Waiting};
 use crate::{a11y, dom, pagelog};
 
 /// What the panel shows.
@@ -34,11 +36,11 @@ pub enum View {
 
 /// The help panel, built the first time it is shown: most pages never need it, and
 /// building it at start would cost the first step its DOM work and V8 its compiling.
-pub struct HelpPanel {
+struct HelpPanel {
     layer: Element,
     words: &'static Words,
     parts: Option<Parts>,
-    pub view: View,
+    view: View,
 }
 
 /// The panel's elements, once built.
@@ -72,8 +74,8 @@ struct Parts {
 /// Picks one of the runtime's words.
 type Word = fn(&Words) -> &'static str;
 
-fn on_click(el: &Element, action: Action) {
-    dom::listen(el, "click", false, false, move |_| post(Msg::Ui(action)));
+fn on_click(el: &Element, msg: HelpMsg) {
+    dom::listen(el, "click", false, false, move |_| post(Msg::Help(msg)));
 }
 
 /// The panel's elements (see [`dom::build`]), in the order [`HelpPanel::new`] takes
@@ -242,18 +244,18 @@ impl Parts {
             (l_category, |w| w.category),
         ];
 
-        on_click(&close, Action::HelpClose);
-        on_click(&contact, Action::HelpContact);
-        on_click(&again, Action::HelpAgain);
-        on_click(&related, Action::HelpRelated);
-        on_click(&cancel, Action::HelpClose);
-        on_click(&done, Action::HelpClose);
-        on_click(&yes, Action::SolvedYes);
-        on_click(&no, Action::SolvedNo);
-        on_click(&skip, Action::HelpClose);
+        on_click(&close, HelpMsg::Close);
+        on_click(&contact, HelpMsg::Contact);
+        on_click(&again, HelpMsg::Again);
+        on_click(&related, HelpMsg::Related);
+        on_click(&cancel, HelpMsg::Close);
+        on_click(&done, HelpMsg::Close);
+        on_click(&yes, HelpMsg::SolvedYes);
+        on_click(&no, HelpMsg::SolvedNo);
+        on_click(&skip, HelpMsg::Close);
         dom::listen(&form, "submit", false, false, |e| {
             e.prevent_default();
-            post(Msg::Ui(Action::TicketSend));
+            post(Msg::Help(HelpMsg::Send));
         });
         let panel = Parts {
             el,
@@ -506,41 +508,128 @@ pub struct Writing {
     pub page_url: String,
 }
 
-/// The help flow's state in the shell.
-#[derive(Default)]
-pub struct HelpState {
-    pub writing: Option<Writing>,
+/// The help part: the panel, the ticket being written, the ticket whose status
+/// is shown, and where focus goes back to.
+pub struct Help {
+    panel: HelpPanel,
+    writing: Option<Writing>,
     /// The ticket whose status the panel shows, by key.
-    pub shown: Option<String>,
-    /// Tickets this page already reported as filed (analytics), by key.
-    pub filed: Vec<String>,
+    shown: Option<String>,
     /// Where focus was before the panel took it.
-    pub return_focus: Option<Element>,
-    /// Matches of the step's error selector already on the page.
-    pub errors_seen: u32,
+    return_focus: Option<Element>,
 }
 
-impl Shell {
+impl Help {
+    pub fn new(layer: &Element, words: &'static Words) -> Help {
+        Help {
+            panel: HelpPanel::new(layer, words),
+            writing: None,
+            shown: None,
+            return_focus: None,
+        }
+    }
+
+    /// Sets the texts that depend on the user's language.
+    pub fn relabel(&mut self, words: &'static Words) {
+        self.panel.relabel(words);
+    }
+
+    /// The run is over (another user, another `init`): the panel closes and the
+    /// ticket being written is dropped.
+    pub fn reset(&mut self) {
+        self.panel.hide();
+        self.writing = None;
+    }
+
+    /// Whether the event's path is in the open panel.
+    pub fn owns(&self, path: &[Element]) -> bool {
+        let in_help = self.panel.el().is_some_and(|h| {
+            let h: &Element = h;
+            path.contains(h)
+        });
+        self.panel.is_open() && in_help
+    }
+
+    /// The key of the ticket in the form, while the form shows.
+    pub fn form_key(&self) -> Option<String> {
+        let w = self.writing.as_ref()?;
+        (self.panel.view == View::Form).then(|| w.key.clone())
+    }
+
+    /// The panel's buttons; `back` is where focus goes when the panel closes
+    /// (the popover, while a step shows). Returns a ticket to keep and send.
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
+    pub fn update(
+        &mut self,
+        msg: HelpMsg,
+        back: Option<Element>,
+        ctx: &mut Ctx,
+    ) -> Option<Waiting> {
+        match msg {
+            HelpMsg::Close => self.close(back, ctx),
+            HelpMsg::Contact => ctx.later(Input::HelpChosen {
+                choice: HelpChoice::ContactIt,
+            }),
+            HelpMsg::Again => {
+                self.panel.hide();
+                self.return_focus = None;
+                ctx.later(Input::HelpChosen {
+                    choice: HelpChoice::ShowAgain,
+                });
+            }
+            HelpMsg::Related => {
+                ctx.later(Input::HelpChosen {
+                    choice: HelpChoice::RelatedHelp,
+                });
+                self.close(back, ctx);
+            }
+            HelpMsg::Send => return self.send(ctx),
+            HelpMsg::SolvedYes => {
+                ctx.later(Input::Solved {
+                    answer: SolvedAnswer::Yes,
+                });
+                self.panel.hide();
+                ctx.a11y.announce(ctx.words.thanks);
+                if let Some(e) = self.return_focus.take() {
+                    dom::focus_quiet(&e);
+                }
+            }
+            // The engine answers with a ticket draft: the form replaces the question.
+            HelpMsg::SolvedNo => ctx.later(Input::Solved {
+                answer: SolvedAnswer::No,
+            }),
+        }
+        None
+    }
+
     /// `OfferHelp`: the offer, with "Show me again" while a tour runs and "Related
     /// help" when the guide names a page. Focus moves in only when the user asked or
     /// was already in Waymark's UI; otherwise the offer is announced.
     // Out of line: not on the first step's path, so V8 compiles it only when
     // it is first called (it compiles wasm lazily, function by function).
     #[inline(never)]
-    pub fn offer_help(&mut self, reason: &str, related: bool) {
-        let again = self.engine.as_ref().is_some_and(|e| e.current().is_some());
-        let take_focus = reason == "user_asked" || self.focus_in_waymark();
-        self.launcher.close_panel();
-        self.help.show_offer(self.words, reason, again, related);
-        self.open_help(take_focus);
+    pub fn offer(&mut self, reason: &str, related: bool, ctx: &mut Ctx) {
+        let again = ctx.running();
+        let take_focus = reason == "user_asked" || ctx.focus_in_waymark();
+        self.panel.show_offer(ctx.words, reason, again, related);
+        self.open_help(take_focus, ctx);
     }
 
-    /// `ComposeTicket`: the engine's facts, completed with what the page knows, composed
-    /// and redacted by the core, in the form.
+    /// `ComposeTicket`: the engine's facts, completed with what the page knows
+    /// (`field`: the shown step's element), composed and redacted by the core, in
+    /// the form. `session` makes the ticket's key.
     // Out of line: not on the first step's path, so V8 compiles it only when
     // it is first called (it compiles wasm lazily, function by function).
     #[inline(never)]
-    pub fn compose_ticket(&mut self, mut facts: TicketFacts) {
+    pub fn compose(
+        &mut self,
+        mut facts: TicketFacts,
+        field: Option<Element>,
+        session: &str,
+        ctx: &mut Ctx,
+    ) {
         if let Some(w) = dom::window() {
             facts.page_title = w.document().map(|d| d.title()).unwrap_or_default();
             facts.user_agent = w.navigator().user_agent().unwrap_or_default();
@@ -550,81 +639,40 @@ impl Shell {
             facts.viewport = (size(w.inner_width()), size(w.inner_height()));
         }
         facts.script_errors = pagelog::script_errors();
-        facts.failed_requests = pagelog::failed_requests(&self.cfg.server);
-        facts.fields = self.captured_fields(&facts);
+        facts.failed_requests = pagelog::failed_requests(&ctx.cfg.server);
+        facts.fields = captured_fields(&facts, field, ctx);
         let draft = compose(&facts, &Redactor::default());
         let random = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
-        let key = ["wm-", &self.session, "-", &dom::hex(random.into(), 8)].concat();
-        self.launcher.close_panel();
-        self.help.show_form(self.words, &draft);
-        self.help_state.writing = Some(Writing {
+        let key = ["wm-", session, "-", &dom::hex(random.into(), 8)].concat();
+        self.panel.show_form(ctx.words, &draft);
+        self.writing = Some(Writing {
             key,
             draft,
             guide: facts.guide.map(|g| g.id),
             step: facts.step.map(|s| s.id),
             page_url: facts.page_url,
         });
-        self.open_help(true);
-    }
-
-    /// What the user typed into the step's field, only when the guide allows it.
-    fn captured_fields(&self, facts: &TicketFacts) -> Vec<FieldValue> {
-        let allowed = facts.guide.as_ref().is_some_and(|g| {
-            self.engine
-                .as_ref()
-                .is_some_and(|e| e.guides().iter().any(|x| x.id == g.id && x.capture_fields))
-        });
-        let shown = self
-            .step
-            .as_ref()
-            .filter(|s| facts.step.as_ref().is_some_and(|f| f.id == s.view.step_id));
-        let Some(el) = shown.and_then(|s| s.found.as_ref()).map(|f| f.el.clone()) else {
-            return Vec::new();
-        };
-        if !allowed || !matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") {
-            return Vec::new();
-        }
-        let kind = el.get_attribute("type").unwrap_or_default();
-        if kind.eq_ignore_ascii_case("password") || kind.eq_ignore_ascii_case("hidden") {
-            return Vec::new();
-        }
-        let value = Reflect::get(&el, &"value".into())
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_default();
-        let label = ["aria-label", "name", "id"]
-            .iter()
-            .find_map(|a| el.get_attribute(a).filter(|v| !v.is_empty()))
-            .unwrap_or_else(|| "Field".into());
-        vec![FieldValue { label, value }]
+        self.open_help(true, ctx);
     }
 
     /// `AskSolved`: one skippable question at the end of a guide.
     // Out of line: not on the first step's path, so V8 compiles it only when
     // it is first called (it compiles wasm lazily, function by function).
     #[inline(never)]
-    pub fn ask_solved(&mut self) {
-        self.launcher.close_panel();
-        self.help.show_solved(self.words);
-        self.open_help(true);
+    pub fn ask_solved(&mut self, ctx: &mut Ctx) {
+        self.panel.show_solved(ctx.words);
+        self.open_help(true, ctx);
     }
 
-    fn focus_in_waymark(&self) -> bool {
-        a11y::deep_active_element().is_some_and(|a| {
-            let host: &Element = &self.layer.host;
-            a == *host || dom::contains_composed(host, &a)
-        })
-    }
-
-    fn open_help(&mut self, take_focus: bool) {
+    fn open_help(&mut self, take_focus: bool, ctx: &mut Ctx) {
         if take_focus {
-            if self.help_state.return_focus.is_none() {
-                self.help_state.return_focus = a11y::deep_active_element();
+            if self.return_focus.is_none() {
+                self.return_focus = a11y::deep_active_element();
             }
-            dom::focus_quiet(&self.help.focus_target());
+            dom::focus_quiet(&self.panel.focus_target());
         } else {
-            self.a11y
-                .announce(&[self.words.need_a_hand, " ", &self.help.text_now()].concat());
+            ctx.a11y
+                .announce(&[ctx.words.need_a_hand, " ", &self.panel.text_now()].concat());
         }
     }
 
@@ -632,134 +680,104 @@ impl Shell {
     // Out of line: not on the first step's path, so V8 compiles it only when
     // it is first called (it compiles wasm lazily, function by function).
     #[inline(never)]
-    pub fn close_help(&mut self) {
-        if self.help.view == View::Solved {
-            self.feed(Input::Solved {
+    fn close(&mut self, popover: Option<Element>, ctx: &mut Ctx) {
+        if self.panel.view == View::Solved {
+            ctx.later(Input::Solved {
                 answer: SolvedAnswer::Skipped,
             });
         }
-        self.help.hide();
-        self.help_state.writing = None;
-        self.help_state.shown = None;
-        let back = self.help_state.return_focus.take();
-        if self.popover.is_shown() {
-            dom::focus_quiet(&self.popover.focus_target());
+        self.panel.hide();
+        self.writing = None;
+        self.shown = None;
+        let back = self.return_focus.take();
+        if let Some(p) = popover {
+            dom::focus_quiet(&p);
         } else if let Some(e) = back.filter(|e| e.is_connected()) {
             dom::focus_quiet(&e);
         }
     }
 
-    /// Send: the user's edits posted with the ticket's key, after being kept on the
-    /// device so that nothing is lost if the page goes away meanwhile.
+    /// Send: the user's edits, as the ticket to keep on the device (so that nothing
+    /// is lost if the page goes away meanwhile) and post with the ticket's key.
     // Out of line: not on the first step's path, so V8 compiles it only when
     // it is first called (it compiles wasm lazily, function by function).
     #[inline(never)]
-    pub fn send_ticket(&mut self) {
-        let Some(w) = &self.help_state.writing else {
-            return;
-        };
-        let edited = self.help.read_form(&w.draft);
+    fn send(&mut self, ctx: &mut Ctx) -> Option<Waiting> {
+        let w = self.writing.as_ref()?;
+        let edited = self.panel.read_form(&w.draft);
         if edited.subject.is_empty() {
-            self.help.set_error(Some(self.words.subject_missing));
-            dom::focus_quiet(&self.help.focus_target());
-            return;
+            self.panel.set_error(Some(ctx.words.subject_missing));
+            dom::focus_quiet(&self.panel.focus_target());
+            return None;
         }
         let ticket = Waiting {
             key: w.key.clone(),
-            body: ticket_body(&edited, w, &self.cfg.user),
+            body: ticket_body(&edited, w, &ctx.cfg.user),
             reported: false,
         };
-        self.help.set_error(None);
-        self.help.set_sending(true);
-        self.a11y.announce(self.words.sending);
-        self.tickets.keep(&ticket);
-        self.tickets.send(&ticket);
+        self.panel.set_error(None);
+        self.panel.set_sending(true);
+        ctx.a11y.announce(ctx.words.sending);
+        Some(ticket)
     }
 
-    /// The server's answer to a posted ticket.
+    /// What became of a ticket, from [`crate::tickets`].
     // Out of line: not on the first step's path, so V8 compiles it only when
     // it is first called (it compiles wasm lazily, function by function).
     #[inline(never)]
-    pub fn on_ticket_answer(&mut self, key: String, answer: Answer) {
-        self.tickets.done_sending(&key);
-        let current = self
-            .help_state
-            .writing
-            .as_ref()
-            .is_some_and(|w| w.key == key)
-            && self.help.view == View::Form;
-        // "Ticket filed" goes out once per ticket, when the server has it or it is
-        // saved to be sent later, whichever page that happens on; without storage,
-        // from the page the user sent it from.
-        let unreported = match self.tickets.waiting().iter().find(|w| w.key == key) {
-            Some(w) => !w.reported,
-            None => current,
-        };
+    pub fn news(&mut self, news: News, ctx: &mut Ctx) {
+        match news {
+            News::Answer {
+                key,
+                answer,
+                current,
+            } => self.on_ticket_answer(key, answer, current, ctx),
+            News::Status(key, state, check) => self.on_ticket_status(key, state, check, ctx),
+        }
+    }
+
+    /// The server's answer to a posted ticket; `current` when it is the one in the form.
+    fn on_ticket_answer(&mut self, key: String, answer: Answer, current: bool, ctx: &mut Ctx) {
         match answer {
             Answer::Accepted(state) => {
-                if unreported {
-                    self.filed(&key, &state.id);
-                }
-                self.tickets.forget(&key);
-                if self.tickets.waiting().is_empty() {
-                    self.tickets.failures = 0;
-                }
                 if current {
-                    self.help.set_sending(false);
-                    self.help_state.writing = None;
-                    self.help_state.shown = Some(key.clone());
-                    self.show_ticket_state(&state);
-                    dom::focus_quiet(&self.help.focus_target());
+                    self.panel.set_sending(false);
+                    self.writing = None;
+                    self.shown = Some(key.clone());
+                    self.show_ticket_state(&state, ctx.words);
+                    dom::focus_quiet(&self.panel.focus_target());
                 }
                 if waymark::ticket::status_is_pending(&state.status) && self.shows_ticket(&key) {
-                    self.schedule_status(key, state.id, 0);
+                    tickets::schedule_status(key, state.id, 0);
                 }
             }
             Answer::Refused(why) => {
-                self.tickets.forget(&key);
                 if current {
-                    self.help.set_sending(false);
-                    self.help
-                        .set_error(Some(&self.words.ticket_refused.replace("{why}", &why)));
+                    self.panel.set_sending(false);
+                    self.panel
+                        .set_error(Some(&ctx.words.ticket_refused.replace("{why}", &why)));
                 } else {
                     dom::warn(&["Waymark: a saved ticket was refused: ", &why].concat());
                 }
             }
             Answer::Unreachable => {
-                if unreported {
-                    self.filed(&key, &key);
-                    self.tickets.mark_reported(&key);
-                }
                 if current {
-                    self.help.set_sending(false);
-                    self.help_state.writing = None;
-                    self.help_state.shown = Some(key.clone());
-                    self.help
-                        .show_status(self.words.ticket_queued_title, self.words.ticket_queued);
-                    dom::focus_quiet(&self.help.focus_target());
+                    self.panel.set_sending(false);
+                    self.writing = None;
+                    self.shown = Some(key.clone());
+                    self.panel
+                        .show_status(ctx.words.ticket_queued_title, ctx.words.ticket_queued);
+                    dom::focus_quiet(&self.panel.focus_target());
                 }
-                self.schedule_ticket_retry();
             }
         }
     }
 
-    /// Analytics: a ticket was filed (once per ticket, queued or not).
-    fn filed(&mut self, key: &str, reference: &str) {
-        if self.help_state.filed.iter().any(|k| k == key) {
-            return;
-        }
-        self.help_state.filed.push(key.to_owned());
-        self.feed(Input::TicketFiled {
-            reference: reference.to_owned(),
-        });
-    }
-
     fn shows_ticket(&self, key: &str) -> bool {
-        self.help.view == View::Status && self.help_state.shown.as_deref() == Some(key)
+        self.panel.view == View::Status && self.shown.as_deref() == Some(key)
     }
 
-    fn show_ticket_state(&mut self, state: &TicketState) {
-        let w = self.words;
+    fn show_ticket_state(&mut self, state: &TicketState, w: &Words) {
         let text = match state.status.as_str() {
             "delivered" => w
                 .ticket_received
@@ -767,91 +785,48 @@ impl Shell {
             "failed" => w.ticket_failed.replace("{id}", &state.id),
             _ => w.ticket_waiting.replace("{id}", &state.id),
         };
-        self.help.show_status(w.ticket_sent, &text);
-    }
-
-    fn schedule_status(&mut self, key: String, id: String, check: u32) {
-        if let Some(ms) = waymark::ticket::status_check_delay_ms(check) {
-            dom::after(ms as f64, move || post(Msg::CheckTicket(key, id, check)));
-        }
+        self.panel.show_status(w.ticket_sent, &text);
     }
 
     /// A status answer: shown if the panel still shows that ticket; asked again
     /// while the help desk has not taken it.
-    // Out of line: not on the first step's path, so V8 compiles it only when
-    // it is first called (it compiles wasm lazily, function by function).
-    #[inline(never)]
-    pub fn on_ticket_status(&mut self, key: String, state: TicketState, check: u32) {
+    fn on_ticket_status(&mut self, key: String, state: TicketState, check: u32, ctx: &mut Ctx) {
         if !self.shows_ticket(&key) {
             return;
         }
-        self.show_ticket_state(&state);
+        self.show_ticket_state(&state, ctx.words);
         if waymark::ticket::status_is_pending(&state.status) {
-            self.schedule_status(key, state.id, check + 1);
+            tickets::schedule_status(key, state.id, check + 1);
         }
-    }
-
-    /// Waiting tickets are posted again later, backing off.
-    pub fn schedule_ticket_retry(&mut self) {
-        if self.tickets.retry_timer != 0 {
-            return;
-        }
-        self.tickets.failures += 1;
-        let ms = waymark::ticket::resend_delay_ms(self.tickets.failures) as f64;
-        self.tickets.retry_timer = dom::after(ms, || post(Msg::ResendTickets));
-    }
-
-    /// Posts the tickets waiting on this device (page load, back online, timer).
-    // Out of line: not on the first step's path, so V8 compiles it only when
-    // it is first called (it compiles wasm lazily, function by function).
-    #[inline(never)]
-    pub fn resend_tickets(&mut self) {
-        dom::cancel(std::mem::take(&mut self.tickets.retry_timer));
-        self.tickets.send_waiting();
-    }
-
-    /// After the DOM changed: a new match of the step's error selector is a sign
-    /// the user is stuck.
-    pub fn check_errors(&mut self) {
-        let selector = self
-            .step
-            .as_ref()
-            .and_then(|s| s.view.error_selector.clone());
-        let Some(selector) = selector else {
-            self.help_state.errors_seen = 0;
-            return;
-        };
-        let now = count_visible(&selector);
-        if now > self.help_state.errors_seen {
-            self.later(Input::ErrorShown);
-        }
-        self.help_state.errors_seen = now;
-    }
-
-    /// A step arrived: errors already on the page are not news.
-    pub fn reset_errors(&mut self) {
-        self.help_state.errors_seen = self
-            .step
-            .as_ref()
-            .and_then(|s| s.view.error_selector.as_deref())
-            .map_or(0, count_visible);
     }
 }
 
-/// Elements matching `selector` that take up space on the page.
-fn count_visible(selector: &str) -> u32 {
-    let Some(list) = dom::document().and_then(|d| d.query_selector_all(selector).ok()) else {
-        return 0;
+/// What the user typed into the step's field (`field`), only when the guide allows it.
+fn captured_fields(facts: &TicketFacts, field: Option<Element>, ctx: &Ctx) -> Vec<FieldValue> {
+    let allowed = facts.guide.as_ref().is_some_and(|g| {
+        ctx.engine
+            .as_ref()
+            .is_some_and(|e| e.guides().iter().any(|x| x.id == g.id && x.capture_fields))
+    });
+    let Some(el) = field else {
+        return Vec::new();
     };
-    let mut n = 0;
-    for i in 0..list.length() {
-        if let Some(e) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-            if e.get_client_rects().length() > 0 {
-                n += 1;
-            }
-        }
+    if !allowed || !matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") {
+        return Vec::new();
     }
-    n
+    let kind = el.get_attribute("type").unwrap_or_default();
+    if kind.eq_ignore_ascii_case("password") || kind.eq_ignore_ascii_case("hidden") {
+        return Vec::new();
+    }
+    let value = Reflect::get(&el, &"value".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    let label = ["aria-label", "name", "id"]
+        .iter()
+        .find_map(|a| el.get_attribute(a).filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "Field".into());
+    vec![FieldValue { label, value }]
 }
 
 /// The JSON the server's `POST /v1/apps/{app}/tickets` reads.

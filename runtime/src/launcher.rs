@@ -1,23 +1,28 @@
 //! The launcher: a "Help" button that opens a panel listing the guides offered on
 //! this page, with a search box and each checklist's progress.
 //!
-//! Owns the button, the panel (shared with the checklist view, see
-//! [`crate::checklist`]) and the filtering of the engine's list as the user types.
-//! Which guides are listed, and their status, is the engine's answer to
-//! `OpenLauncher`; picking one posts an action the shell turns into `Start`.
+//! Owns the button, the panel, the filtering of the engine's list as the user
+//! types, the checklist view in the same panel (a checklist's items, which are
+//! done, and how far along the user is), the arrow keys in the panel, and the
+//! checklist to come back to when a tour started from it ends. Which guides are
+//! listed, and their status, is the engine's answer to `OpenLauncher`; ticking
+//! checklist items is the engine's job too (it sees tours complete), so the
+//! checklist is simply redrawn from the engine's next answer. Picking a row queues
+//! the engine's `Start`.
 
-use waymark::engine::{Input, LauncherEntry};
+use waymark::engine::{ChecklistView, Input, LauncherEntry};
 use waymark::events::Trigger;
 use waymark::guide::Kind;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
+use crate::context::Ctx;
 use crate::dom;
 use crate::i18n::{self, Words};
-use crate::shell::{post, Action, Msg, Shell};
+use crate::msg::{post, LauncherMsg, Msg};
 
 /// What the panel shows.
 #[derive(Clone, Debug, PartialEq)]
-pub enum View {
+enum View {
     Closed,
     Entries,
     /// A checklist, by guide id.
@@ -25,22 +30,24 @@ pub enum View {
 }
 
 pub struct Launcher {
-    pub button: HtmlElement,
-    pub panel: HtmlElement,
-    pub title: HtmlElement,
-    pub close: HtmlElement,
-    pub back: HtmlElement,
-    pub search: HtmlInputElement,
-    pub progress: HtmlElement,
-    pub bar: HtmlElement,
-    pub list: HtmlElement,
-    pub empty: HtmlElement,
+    button: HtmlElement,
+    panel: HtmlElement,
+    title: HtmlElement,
+    close: HtmlElement,
+    back: HtmlElement,
+    search: HtmlInputElement,
+    progress: HtmlElement,
+    bar: HtmlElement,
+    list: HtmlElement,
+    empty: HtmlElement,
     /// "I'm stuck": help when no guide answers the question.
-    pub stuck: HtmlElement,
+    stuck: HtmlElement,
     entries: Vec<LauncherEntry>,
     /// Guide ids of the rows now listed, by row index.
-    pub rows: Vec<String>,
-    pub view: View,
+    rows: Vec<String>,
+    view: View,
+    /// The checklist whose panel comes back when the tour started from it ends.
+    return_to: Option<String>,
 }
 
 /// The launcher's elements (see [`dom::build`]), in the order [`Launcher::new`]
@@ -70,27 +77,25 @@ impl Launcher {
         title.set_text_content(Some(words.help));
         // An `<input>`, as built.
         let search: HtmlInputElement = wasm_bindgen::JsCast::unchecked_into(search);
-        dom::listen(&stuck, "click", false, false, |_| {
-            post(Msg::Ui(Action::Stuck))
-        });
+        dom::listen(&stuck, "click", false, false, |_| post(Msg::Stuck));
         dom::listen(&button, "click", false, false, |_| {
-            post(Msg::Ui(Action::Launcher))
+            post(Msg::Launcher(LauncherMsg::Toggle))
         });
         dom::listen(&close, "click", false, false, |_| {
-            post(Msg::Ui(Action::PanelClose))
+            post(Msg::Launcher(LauncherMsg::Close))
         });
         dom::listen(&back, "click", false, false, |_| {
-            post(Msg::Ui(Action::PanelBack))
+            post(Msg::Launcher(LauncherMsg::Back))
         });
         dom::listen(&search, "input", false, false, |_| {
-            post(Msg::Ui(Action::Search))
+            post(Msg::Launcher(LauncherMsg::Search))
         });
         dom::listen(&list, "click", false, false, |e| {
             let row = dom::path(&e)
                 .iter()
                 .find_map(|el| el.get_attribute("data-row")?.parse::<usize>().ok());
             if let Some(i) = row {
-                post(Msg::Ui(Action::Row(i)));
+                post(Msg::Launcher(LauncherMsg::Row(i)));
             }
         });
         let launcher = Launcher {
@@ -108,6 +113,7 @@ impl Launcher {
             entries: Vec::new(),
             rows: Vec::new(),
             view: View::Closed,
+            return_to: None,
         };
         launcher.relabel(words);
         Some(launcher)
@@ -158,7 +164,7 @@ impl Launcher {
     // Out of line: not on the first step's path, so V8 compiles it only when
     // it is first called (it compiles wasm lazily, function by function).
     #[inline(never)]
-    pub fn filter(&mut self, words: &Words) {
+    fn filter(&mut self, words: &Words) {
         let query = dom::lower(self.search.value().trim());
         dom::clear(&self.list);
         self.rows.clear();
@@ -217,7 +223,7 @@ impl Launcher {
         dom::set_hidden(&self.empty, message.is_none());
     }
 
-    pub fn open_panel(&mut self) {
+    fn open_panel(&mut self) {
         dom::set_hidden(&self.panel, false);
         dom::attr(&self.button, "aria-expanded", "true");
     }
@@ -229,7 +235,7 @@ impl Launcher {
     }
 
     /// The kind of the guide listed in row `i`.
-    pub fn row_kind(&self, i: usize) -> Option<(String, Kind)> {
+    fn row_kind(&self, i: usize) -> Option<(String, Kind)> {
         let id = self.rows.get(i)?;
         let kind = self
             .entries
@@ -240,7 +246,7 @@ impl Launcher {
     }
 
     /// The row buttons, for arrow-key movement.
-    pub fn row_buttons(&self) -> Vec<Element> {
+    fn row_buttons(&self) -> Vec<Element> {
         let Ok(list) = self.list.query_selector_all("button") else {
             return Vec::new();
         };
@@ -250,30 +256,180 @@ impl Launcher {
     }
 }
 
-impl Shell {
+impl Launcher {
+    pub fn update(&mut self, msg: LauncherMsg, ctx: &mut Ctx) {
+        match msg {
+            LauncherMsg::Toggle if self.is_open() => self.close_panel(),
+            LauncherMsg::Toggle | LauncherMsg::Back => ctx.later(Input::OpenLauncher),
+            LauncherMsg::Close => {
+                self.close_panel();
+                dom::focus_quiet(&self.button);
+            }
+            LauncherMsg::Search => self.filter(ctx.words),
+            LauncherMsg::Row(i) => self.pick_row(i, ctx),
+        }
+    }
+
+    /// `ShowLauncher`: the engine's list, with focus in the search box.
+    pub fn show(&mut self, entries: Vec<LauncherEntry>, words: &Words) {
+        self.show_entries(entries, words);
+        dom::focus_quiet(&self.search);
+    }
+
+    /// `ShowChecklist`: focus goes to the first item unless the panel was open.
+    pub fn show_checklist(&mut self, view: &ChecklistView, words: &Words) {
+        let refocus = self.is_open();
+        self.draw_checklist(view, words);
+        if !refocus {
+            if let Some(first) = self.row_buttons().first() {
+                dom::focus_quiet(first);
+            }
+        }
+    }
+
+    /// The checklist on screen, by guide id.
+    pub fn checklist_shown(&self) -> Option<String> {
+        match &self.view {
+            View::Checklist(id) => Some(id.clone()),
+            _ => None,
+        }
+    }
+
+    /// Where focus goes back to when a tour ends, if it was nowhere in the page:
+    /// the Help button, when the panel is open.
+    pub fn focus_fallback(&self) -> Option<Element> {
+        self.is_open().then(|| self.button.clone().into())
+    }
+
+    /// A step is shown: the panel and the button make room.
+    pub fn hide_for_step(&mut self) {
+        self.close_panel();
+        self.set_visible(false);
+    }
+
+    /// The step was hidden: the button comes back (when offered and there are
+    /// guides), and a tour over goes back to the checklist it was started from.
+    pub fn after_step(&mut self, ended: bool, ctx: &mut Ctx) {
+        let any = ctx.engine.as_ref().is_some_and(|e| !e.guides().is_empty());
+        self.set_visible(ctx.cfg.launcher && any);
+        if ended {
+            if let Some(id) = self.return_to.take() {
+                ctx.later(Input::Start {
+                    guide: id,
+                    trigger: Trigger::Api,
+                });
+            }
+        }
+    }
+
+    /// Whether the event's path is in the open panel, and whether on the button.
+    pub fn touched(&self, path: &[Element]) -> (bool, bool) {
+        let panel: Element = self.panel.clone().into();
+        let in_panel = self.is_open() && path.contains(&panel);
+        let on_button = path
+            .iter()
+            .any(|e| *e == Element::from(self.button.clone()));
+        (in_panel, on_button)
+    }
+
+    /// ArrowDown / ArrowUp in the panel: from the search box through the rows.
+    pub fn arrow(&self, down: bool, origin: Option<&Element>) {
+        let mut items: Vec<Element> = vec![self.search.clone().into()];
+        items.retain(|e| !e.has_attribute("hidden"));
+        items.extend(self.row_buttons());
+        let at = origin.and_then(|o| items.iter().position(|e| e == o));
+        let next = match (down, at) {
+            (true, Some(i)) => (i + 1).min(items.len().saturating_sub(1)),
+            (false, Some(i)) => i.saturating_sub(1),
+            _ => 0,
+        };
+        if let Some(e) = items.get(next) {
+            dom::focus_quiet(e);
+        }
+    }
+
     /// A row of the panel was picked: a tour starts (the panel closes, and a
     /// checklist's panel comes back when its tour ends), a checklist opens.
     // Out of line: not on the first step's path, so V8 compiles it only when
     // it is first called (it compiles wasm lazily, function by function).
     #[inline(never)]
-    pub fn pick_row(&mut self, i: usize) {
-        let Some((guide, kind)) = self.launcher.row_kind(i) else {
+    fn pick_row(&mut self, i: usize, ctx: &mut Ctx) {
+        let Some((guide, kind)) = self.row_kind(i) else {
             return;
         };
-        let from = match &self.launcher.view {
-            crate::launcher::View::Checklist(id) => Some(id.clone()),
-            _ => None,
-        };
-        if from.is_some() || kind != waymark::guide::Kind::Checklist {
-            self.a11y
-                .save_focus(&self.layer.host, Some(self.launcher.button.clone().into()));
-            self.launcher.close_panel();
+        let from = self.checklist_shown();
+        if from.is_some() || kind != Kind::Checklist {
+            ctx.a11y
+                .save_focus(&ctx.layer.host, Some(self.button.clone().into()));
+            self.close_panel();
             self.return_to = from;
         }
-        self.feed(Input::Start {
+        ctx.later(Input::Start {
             guide,
             trigger: Trigger::Launcher,
         });
+    }
+
+    /// Shows `view` in the launcher's panel and opens it.
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
+    fn draw_checklist(&mut self, view: &ChecklistView, words: &Words) {
+        self.view = View::Checklist(view.guide.clone());
+        self.title.set_text_content(Some(&view.title));
+        dom::set_hidden(&self.back, false);
+        dom::set_hidden(&self.search, true);
+        dom::set_hidden(&self.empty, !view.items.is_empty());
+        let done = view.items.iter().filter(|i| i.done).count();
+        let total = view.items.len();
+        let text = i18n::count(words.done_of, done, total);
+        self.progress.set_text_content(Some(&text));
+        dom::set_hidden(&self.progress, false);
+        dom::set_hidden(&self.bar, false);
+        dom::attr(&self.bar, "aria-valuenow", &dom::int(done as i64));
+        dom::attr(&self.bar, "aria-valuemin", "0");
+        dom::attr(&self.bar, "aria-valuemax", &dom::int(total as i64));
+        dom::attr(&self.bar, "aria-label", &text);
+        if let Some(fill) = self.bar.first_element_child() {
+            let pct = (done * 100).checked_div(total).unwrap_or(0);
+            if let Ok(fill) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(fill) {
+                dom::style(&fill, "width", &[&dom::int(pct as i64), "%"].concat());
+            }
+        }
+        dom::clear(&self.list);
+        self.rows.clear();
+        for item in &view.items {
+            let Some(li) = dom::child(&self.list, "li", "", "") else {
+                continue;
+            };
+            let class = if item.done {
+                "entry item done"
+            } else {
+                "entry item"
+            };
+            let Some(b) = dom::button(&li, class, "") else {
+                continue;
+            };
+            dom::attr(&b, "data-row", &dom::int(self.rows.len() as i64));
+            if let Some(check) = dom::child(&b, "span", "check", if item.done { "✓" } else { "" })
+            {
+                dom::attr(&check, "aria-hidden", "true");
+            }
+            dom::child(&b, "span", "entry-title", &item.label);
+            let state = if item.done {
+                words.completed
+            } else {
+                words.not_finished
+            };
+            dom::attr(
+                &b,
+                "aria-label",
+                &[&item.label, ", ", &dom::lower(state)].concat(),
+            );
+            self.rows.push(item.guide.clone());
+        }
+        self.empty.set_text_content(Some(words.nothing_here));
+        self.open_panel();
     }
 }
 

@@ -6,10 +6,52 @@
 //! no tour rules — advancing, resuming, stuck detection and analytics live in the
 //! core, where they are tested natively.
 //!
-//! The modules mirror what the user sees — [`overlay`], [`popover`], [`beacon`]
-//! (tips), [`launcher`], [`checklist`] — and what the page does: [`targets`],
-//! [`navigation`], [`storage`], [`network`], [`a11y`], [`interaction`], with
-//! [`layout`] keeping things in place and [`shell`] tying them to the engine.
+//! ## Module map
+//!
+//! The loop:
+//! - [`msg`]: the one message queue ([`msg::post`]) and [`msg::Msg`], one nested
+//!   enum per part.
+//! - [`shell`]: the state ([`shell::Shell`]): handles each message, routes it to the
+//!   parts, feeds the engine and carries out its effects; owns the session, saved
+//!   progress, the analytics batch, the URL, starters and wake-ups.
+//! - [`context`]: [`context::Ctx`], what the parts share: the engine and its pending
+//!   inputs, options, words, and the page-wide DOM handles.
+//!
+//! The parts of the state (each owns its fields and has its own `update`):
+//! - [`tour`]: the step on screen, its target, the popover and overlay, focus and
+//!   inertness, Tab between popover and target, error-selector matches.
+//! - [`tips`]: tips' beacons and bubble, hover, focus and clicks on them.
+//! - [`launcher`]: the Help button and panel, the guide list and its search, the
+//!   checklist view, the checklist to come back to.
+//! - [`help`]: the help panel (offer, ticket form, status, "Did this solve it?")
+//!   and the ticket being written.
+//! - [`tickets`]: tickets' trips to the server, kept on the device until it has
+//!   them, retries, status checks, "ticket filed" once.
+//! - [`layout`]: the animation-frame loop: read, place (the core's geometry), write.
+//!
+//! Drawing and the page:
+//! - [`popover`]: the step popover's DOM and placement writes.
+//! - [`overlay`]: the dimmed page and the spotlight's path.
+//! - [`layer`]: Waymark's `<waymark-root>` host, its shadow root and stylesheet.
+//! - [`a11y`]: saving and restoring focus, the page made inert, the live region.
+//! - [`markup`]: guide text (the core's markup) rendered as DOM.
+//! - [`targets`]: finding a step's element (through iframes and shadow roots).
+//! - [`watch`]: DOM, size and scroll observers, which post layout messages.
+//! - [`interaction`]: the document-level listeners (clicks, typing, keys, focus,
+//!   hover), posted as page events.
+//! - [`navigation`]: the History API wrappers; URL changes.
+//! - [`dom`]: small DOM helpers (listeners, timers, building elements).
+//!
+//! Data in and out:
+//! - [`guide_fetch`]: fetching the guide catalog and checking each definition.
+//! - [`network`]: `fetch` helpers and [`network::EventBatch`], the analytics batch.
+//! - [`storage`]: the user's saved progress in localStorage.
+//! - [`config`]: `init`'s options and the user.
+//! - [`wire`]: the core's types to and from JS values (guides in, events out).
+//! - [`hooks`]: the host page's `on(event, callback)` listeners.
+//! - [`pagelog`]: the page's script errors and failed requests, for tickets.
+//! - [`i18n`]: the runtime's words in the user's language.
+//! - `pick` (feature `pick`): pick mode and preview in the editor's frame.
 //!
 //! What it must not do: throw into the host page, panic, or touch anything but its
 //! own `<waymark-root>` element, `window.Waymark` and the History API wrappers
@@ -31,11 +73,10 @@
 //! functions once loaded.
 
 pub mod a11y;
-pub mod beacon;
-pub mod catalog;
-pub mod checklist;
 pub mod config;
+pub mod context;
 pub mod dom;
+pub mod guide_fetch;
 pub mod help;
 pub mod hooks;
 pub mod i18n;
@@ -44,6 +85,7 @@ pub mod launcher;
 pub mod layer;
 pub mod layout;
 pub mod markup;
+pub mod msg;
 pub mod navigation;
 pub mod network;
 pub mod overlay;
@@ -55,6 +97,7 @@ pub mod shell;
 pub mod storage;
 pub mod targets;
 pub mod tickets;
+pub mod tips;
 pub mod tour;
 pub mod watch;
 pub mod wire;
@@ -67,7 +110,7 @@ use wasm_bindgen::JsCast;
 
 use config::{Config, User};
 pub use layer::HOST_TAG;
-use shell::{post, Msg};
+use msg::{post, Msg};
 
 /// A free-list allocator that merges freed neighbours: ~3 KB gzipped smaller than the
 /// standard dlmalloc, and it still gives memory back (the page lives for hours).
@@ -87,6 +130,7 @@ thread_local! {
 /// with the origin the SDK came from.
 #[wasm_bindgen]
 pub fn api(sdk_origin: Option<String>, page_log: JsValue) -> JsValue {
+    shell::install();
     pagelog::set(page_log);
     if let Some(origin) = sdk_origin {
         SDK_ORIGIN.with(|o| *o.borrow_mut() = origin);
@@ -191,9 +235,7 @@ pub fn on(event: JsValue, callback: JsValue) -> JsValue {
 
 /// `bench()`: in bench mode, the time each repositioning frame took (ms).
 pub fn bench() -> JsValue {
-    let samples = shell::peek(|s| s.bench.clone())
-        .flatten()
-        .unwrap_or_default();
+    let samples = shell::bench().unwrap_or_default();
     let out = js_sys::Array::new();
     for v in samples {
         out.push(&JsValue::from_f64(v));

@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::dom;
-use crate::shell::{post, Msg};
+use crate::msg::{post, Msg};
 
 /// Marks wrappers we installed, so a second copy of the runtime does not wrap twice.
 const MARK: &str = "__waymark";

@@ -13,11 +13,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, Response};
 
-use waymark::engine::Input;
-use waymark::events::Trigger;
-
-use crate::shell::{post, Msg, Shell};
-use crate::{dom, hooks};
+use crate::dom;
 
 #[wasm_bindgen]
 extern "C" {
@@ -92,18 +88,18 @@ const KEEP: usize = 500;
 pub const FLUSH_DELAY_MS: f64 = 2000.0;
 
 /// Analytics events waiting to be sent, as JSON texts.
-pub struct Outbox {
+pub struct EventBatch {
     url: String,
     /// The start of every body: the user id as a JSON value (`"u-42"` or `null`)
     /// and the user's segment, when the host gave one, for the admin's filters.
     head: String,
     queue: Vec<String>,
     /// Whether a delayed flush is already scheduled.
-    pub scheduled: bool,
+    scheduled: bool,
 }
 
-impl Outbox {
-    pub fn new(url: String, user: &crate::config::User) -> Outbox {
+impl EventBatch {
+    pub fn new(url: String, user: &crate::config::User) -> EventBatch {
         let json = |v: Option<&str>| {
             js_sys::JSON::stringify(&v.map_or(JsValue::NULL, JsValue::from_str))
                 .ok()
@@ -115,7 +111,7 @@ impl Outbox {
             head.push_str(",\"segment\":");
             head.push_str(&json(Some(segment)));
         }
-        Outbox {
+        EventBatch {
             url,
             head,
             queue: Vec::new(),
@@ -135,6 +131,16 @@ impl Outbox {
 
     pub fn is_empty(&self) -> bool {
         self.queue.is_empty()
+    }
+
+    /// Marks a delayed flush as scheduled; true when none was (a timer is to be set).
+    pub fn schedule(&mut self) -> bool {
+        !std::mem::replace(&mut self.scheduled, true)
+    }
+
+    /// A flush ran (or was not needed).
+    pub fn flushed(&mut self) {
+        self.scheduled = false;
     }
 
     fn body(&self, events: &[String]) -> String {
@@ -200,50 +206,5 @@ impl Outbox {
             }
             self.queue.drain(..n);
         }
-    }
-}
-
-impl Shell {
-    /// An analytics event from the engine: to the host page's listeners, to the
-    /// open checklist (an item may be done), and into the batch for the server.
-    pub fn emit(&mut self, event: &waymark::events::AnalyticsEvent) {
-        let value: JsValue = crate::wire::event(event).into();
-        let Some(json) = js_sys::JSON::stringify(&value)
-            .ok()
-            .and_then(|s| s.as_string())
-        else {
-            return;
-        };
-        let kind = dom::get_str(&value, "kind").unwrap_or_default();
-        if kind == "checklist_item_done"
-            && matches!(self.launcher.view, crate::launcher::View::Checklist(_))
-        {
-            if let crate::launcher::View::Checklist(id) = self.launcher.view.clone() {
-                self.later(Input::Start {
-                    guide: id,
-                    trigger: Trigger::Api,
-                });
-            }
-        }
-        hooks::call(&kind, || value);
-        if self.outbox.push(json) {
-            self.flush();
-        } else {
-            self.schedule_flush(FLUSH_DELAY_MS);
-        }
-    }
-
-    pub fn schedule_flush(&mut self, ms: f64) {
-        if !self.outbox.scheduled {
-            self.outbox.scheduled = true;
-            dom::after(ms, || post(Msg::Flush));
-        }
-    }
-
-    pub fn flush(&mut self) {
-        if !self.outbox.is_empty() {
-            self.outbox.flush(|events| post(Msg::Requeue(events)));
-        }
-        self.outbox.scheduled = false;
     }
 }

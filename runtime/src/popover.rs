@@ -3,7 +3,7 @@
 //!
 //! Owns the popover's DOM (built once, refilled per step) and writing where the
 //! core's geometry put it. It does not decide where that is, nor what a button
-//! does: buttons post actions to the shell, which feeds the engine. Its accessible
+//! does: buttons post [`TourMsg`]s, which [`crate::tour`] answers. Its accessible
 //! name is the title and the step count, its description the body.
 
 use waymark::engine::StepView;
@@ -11,7 +11,7 @@ use waymark::geometry::{Placed, Placement, Side, Size};
 use web_sys::{Element, HtmlElement};
 
 use crate::i18n::{self, Words};
-use crate::shell::{post, Action, Msg};
+use crate::msg::{post, Msg, TourMsg};
 use crate::{dom, markup};
 
 pub struct Popover {
@@ -54,19 +54,19 @@ div.pop|role=dialog|tabindex=-1|aria-labelledby=wm-title wm-count|aria-described
 /// Where the popover and its arrow were put: x, y and the arrow's side and offset.
 type Written = (i32, i32, Option<(Side, i32)>);
 
-fn on_click(el: &Element, action: Action) {
-    dom::listen(el, "click", false, false, move |_| post(Msg::Ui(action)));
+fn on_click(el: &Element, msg: TourMsg) {
+    dom::listen(el, "click", false, false, move |_| post(Msg::Tour(msg)));
 }
 
 impl Popover {
     pub fn new(layer: &Element) -> Option<Popover> {
         let [el, arrow, _, _, _, count, title, close, body, note, _, stuck, back, show_me, next] =
             <[HtmlElement; 15]>::try_from(dom::build(layer, SKELETON)?).ok()?;
-        on_click(&close, Action::Close);
-        on_click(&back, Action::Back);
-        on_click(&show_me, Action::ShowMe);
-        on_click(&next, Action::Next);
-        on_click(&stuck, Action::Stuck);
+        on_click(&close, TourMsg::Close);
+        on_click(&back, TourMsg::Back);
+        on_click(&show_me, TourMsg::ShowMe);
+        on_click(&next, TourMsg::Next);
+        dom::listen(&stuck, "click", false, false, |_| post(Msg::Stuck));
         Some(Popover {
             el,
             arrow,
@@ -174,23 +174,23 @@ impl Popover {
         out
     }
 
-    /// Whether the button for `action` is offered on this step.
-    pub fn can(&self, action: Action) -> bool {
-        let b = match action {
-            Action::Next => &self.next,
-            Action::Back => &self.back,
-            Action::ShowMe => &self.show_me,
+    /// Whether the button for `msg` is offered on this step.
+    pub fn can(&self, msg: TourMsg) -> bool {
+        let b = match msg {
+            TourMsg::Next => &self.next,
+            TourMsg::Back => &self.back,
+            TourMsg::ShowMe => &self.show_me,
             _ => return false,
         };
         !b.has_attribute("hidden")
     }
 
     /// The button Enter stands for: Next (or Done), else Show me.
-    pub fn primary(&self) -> Option<Action> {
+    pub fn primary(&self) -> Option<TourMsg> {
         if !self.next.has_attribute("hidden") {
-            Some(Action::Next)
+            Some(TourMsg::Next)
         } else if !self.show_me.has_attribute("hidden") {
-            Some(Action::ShowMe)
+            Some(TourMsg::ShowMe)
         } else {
             None
         }

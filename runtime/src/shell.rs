@@ -1,131 +1,73 @@
-//! The shell: the engine, the page's UI parts, and the loop between them.
+//! The shell: the engine, the parts of the state, and the loop between them.
 //!
-//! Owns the runtime's one piece of state and the only way to change it: everything
-//! that happens (a page event, a button, a timer, an answer from the server) is
-//! [`post`]ed as a [`Msg`], handled in order, turned into engine inputs, and the
-//! engine's effects are carried out by the module that mirrors them on screen.
-//! Messages posted while one is being handled (a `focus()` firing `focusin`, a
-//! listener calling the API) wait in the queue, so state is never borrowed twice.
-//! The rest of `impl Shell` lives with what it is about: steps in [`crate::tour`],
-//! frames in [`crate::layout`], page events in [`crate::interaction`], loading guides
-//! in [`crate::catalog`], analytics in [`crate::network`].
+//! Owns the runtime's one piece of state, [`Shell`], and handling each [`Msg`] of
+//! the queue ([`crate::msg`]): a part's message goes to that part's `update`, the
+//! rest (the API, navigation, timers, page events, the engine's effects) is routed
+//! here to the parts it concerns. The parts ([`crate::tour`], [`crate::tips`],
+//! [`crate::launcher`], [`crate::help`], [`crate::tickets`], [`crate::layout`])
+//! own their fields; they share only [`Ctx`] and reach the engine by queueing
+//! inputs there, which the shell feeds after each message, carrying out the effects
+//! the engine answers. The shell also owns what belongs to no part: the session,
+//! the user's saved progress, the analytics batch, the URL, the guides' starters
+//! and the engine's wake-ups.
 
-use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::cell::RefCell;
 
-use js_sys::Function;
 use wasm_bindgen::prelude::*;
-use waymark::engine::Starter;
-use waymark::engine::{Effect, Engine, Input, StepView};
-use waymark::events::Trigger;
-use waymark::guide::Target;
+use wasm_bindgen::JsCast;
+use waymark::engine::{Context, Effect, Engine, Input, Starter};
+use waymark::events::{AnalyticsEvent, Trigger};
+use waymark::guide::Guide;
+use web_sys::{Element, Event, KeyboardEvent};
 
 use crate::a11y::A11y;
-use crate::beacon::Tips;
 use crate::config::{Config, User};
-use crate::help::{HelpPanel, HelpState};
-use crate::i18n::{self, Words};
+use crate::context::Ctx;
+use crate::guide_fetch::{self, regexp_matches};
+use crate::help::Help;
+use crate::i18n;
 use crate::launcher::Launcher;
 use crate::layer::{self, Layer};
-use crate::network::Outbox;
+use crate::layout::Layout;
+use crate::msg::{self, post, HelpMsg, LauncherMsg, Msg, PageEvent, TicketsMsg};
+use crate::network::{EventBatch, FLUSH_DELAY_MS};
 use crate::overlay::Overlay;
 use crate::popover::Popover;
 use crate::storage::Store;
-use crate::targets::Found;
 use crate::tickets::Tickets;
-use crate::watch::Watch;
-use crate::{checklist, dom, interaction, navigation};
-
-/// Something that happened, for the shell to handle.
-pub enum Msg {
-    Init(Config),
-    /// The catalog of generation `.0` arrived (or failed).
-    Catalog(u32, Result<JsValue, String>),
-    Start(String),
-    Stop,
-    OpenLauncher,
-    Identify(User),
-    /// An animation frame: read layout, then write.
-    Frame,
-    /// The DOM changed: look for awaited elements, then lay out.
-    Changed,
-    /// Something scrolled or resized: lay out.
-    Moved,
-    Navigated,
-    /// A `WakeAt` deadline passed.
-    Wake,
-    Flush,
-    Requeue(Vec<String>),
-    PageHidden,
-    Page(interaction::PageEvent, web_sys::Event),
-    Ui(Action),
-    /// A hover tip's close delay ran out.
-    TipTimeout,
-    /// The server answered a posted ticket (by key).
-    TicketAnswer(String, crate::tickets::Answer),
-    /// Time to ask for a ticket's status: key, id, checks so far.
-    CheckTicket(String, String, u32),
-    TicketStatus(String, crate::tickets::TicketState, u32),
-    /// Post the tickets waiting on this device.
-    ResendTickets,
-}
-
-/// What a Waymark control asks for.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Action {
-    Next,
-    Back,
-    Close,
-    ShowMe,
-    Launcher,
-    PanelClose,
-    PanelBack,
-    Search,
-    Row(usize),
-    /// A tip's beacon was pressed.
-    Beacon(usize),
-    /// A click landed on the dimmed page.
-    Blocked,
-    /// "I'm stuck", from a step or the launcher.
-    Stuck,
-    HelpClose,
-    HelpContact,
-    HelpAgain,
-    HelpRelated,
-    TicketSend,
-    SolvedYes,
-    SolvedNo,
-}
+use crate::tips::Tips;
+use crate::tour::Tour;
+use crate::{dom, hooks, interaction, navigation};
 
 thread_local! {
     static SHELL: RefCell<Option<Shell>> = const { RefCell::new(None) };
-    static QUEUE: RefCell<VecDeque<Msg>> = const { RefCell::new(VecDeque::new()) };
-    static BUSY: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Hands `msg` to the shell: now, or after the message being handled.
-pub fn post(msg: Msg) {
-    QUEUE.with(|q| q.borrow_mut().push_back(msg));
-    if BUSY.get() {
-        return;
-    }
-    BUSY.set(true);
-    while let Some(msg) = QUEUE.with(|q| q.borrow_mut().pop_front()) {
-        SHELL.with(|s| {
-            if let Ok(mut s) = s.try_borrow_mut() {
-                handle(&mut s, msg);
-            }
-        });
-    }
-    BUSY.set(false);
+/// Makes the shell the queue's handler (before anything is posted).
+pub fn install() {
+    msg::set_handler(handle);
 }
 
-/// Reads shell state for the API (`bench()`); `None` before `init`.
-pub fn peek<T>(f: impl FnOnce(&Shell) -> T) -> Option<T> {
-    SHELL.with(|s| s.try_borrow().ok().and_then(|s| s.as_ref().map(f)))
+/// The bench samples for the API (`bench()`); `None` before `init`.
+pub fn bench() -> Option<Vec<f64>> {
+    SHELL
+        .with(|s| {
+            s.try_borrow()
+                .ok()
+                .and_then(|s| s.as_ref().map(|s| s.layout.bench()))
+        })
+        .flatten()
 }
 
-fn handle(slot: &mut Option<Shell>, msg: Msg) {
+fn handle(msg: Msg) {
+    SHELL.with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut() {
+            handle_in(&mut s, msg);
+        }
+    });
+}
+
+fn handle_in(slot: &mut Option<Shell>, msg: Msg) {
     if let Msg::Init(cfg) = msg {
         match slot {
             Some(shell) => shell.reconfigure(cfg),
@@ -136,61 +78,32 @@ fn handle(slot: &mut Option<Shell>, msg: Msg) {
         }
         if let Some(shell) = slot {
             shell.load_guides();
+            shell.settle();
         }
         return;
     }
     if let Some(shell) = slot {
         shell.handle(msg);
+        shell.settle();
     }
 }
 
-/// The step on screen.
-pub struct Shown {
-    pub view: StepView,
-    pub found: Option<Found>,
-    /// Only the popover (and the target) may be used: the page is inert.
-    pub modal: bool,
-}
-
 pub struct Shell {
-    pub cfg: Config,
-    pub words: &'static Words,
-    pub generation: u32,
-    pub engine: Option<Engine>,
-    pub pending: VecDeque<Input>,
-    pub layer: Layer,
-    pub overlay: Overlay,
-    pub popover: Popover,
-    pub tips: Tips,
-    pub launcher: Launcher,
-    pub help: HelpPanel,
-    pub help_state: HelpState,
-    pub tickets: Tickets,
-    pub a11y: A11y,
-    pub watch: Watch,
-    pub store: Store,
-    pub outbox: Outbox,
-    pub session: String,
-    pub url: String,
-    pub step: Option<Shown>,
-    /// The step whose target is awaited, and what it was found as.
-    pub waiting: Option<(usize, Target)>,
-    pub found: Option<(usize, Found)>,
-    pub watching: Option<(usize, String)>,
-    pub starters: Vec<Starter>,
-    pub wakes: Vec<u64>,
-    pub timer: i32,
-    pub frame_requested: bool,
-    pub frame_cb: Function,
-    pub changed: bool,
-    pub focus_pending: bool,
-    pub scroll_pending: bool,
-    /// Make the page inert once the popover has been painted (modal steps).
-    pub inert_pending: bool,
-    pub rtl: bool,
-    pub raised_over: Option<web_sys::Element>,
-    pub return_to: Option<String>,
-    pub bench: Option<Vec<f64>>,
+    ctx: Ctx,
+    tour: Tour,
+    tips: Tips,
+    launcher: Launcher,
+    help: Help,
+    tickets: Tickets,
+    layout: Layout,
+    generation: u32,
+    store: Store,
+    events: EventBatch,
+    session: String,
+    url: String,
+    starters: Vec<Starter>,
+    wakes: Vec<u64>,
+    timer: i32,
 }
 
 impl Shell {
@@ -207,61 +120,49 @@ impl Shell {
         let (Some(overlay), Some(popover), Some(tips), Some(launcher), Some(a11y)) = parts else {
             return Err("could not build the UI".into());
         };
-        let help = HelpPanel::new(&layer.el, words);
+        let help = Help::new(&layer.el, words);
         launcher.set_visible(false);
         layer.set_label(words.help);
         layer.set_direction(layer::page_is_rtl(), &cfg.locale);
-        // `FnMut(JsValue)` like every listener (one closure signature, see `dom::listen`).
-        let frame_cb =
-            Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| post(Msg::Frame)).into_js_value();
+        let layout = Layout::new(cfg.bench);
         navigation::install();
-        interaction::install(&layer, &overlay);
+        let tour = Tour::new(popover, overlay);
+        interaction::install(&layer, tour.dim_element());
         let random = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
         let session = [dom::hex(dom::now(), 1), dom::hex(random.into(), 8)].concat();
-        let bench = cfg.bench.then(Vec::new);
         if let Some(w) = dom::window() {
-            dom::listen(&w, "online", false, true, |_| post(Msg::ResendTickets));
+            dom::listen(&w, "online", false, true, |_| {
+                post(Msg::Tickets(TicketsMsg::Resend))
+            });
         }
         let mut tickets = Tickets::new(&cfg.server, &cfg.app);
         tickets.send_waiting();
         Ok(Shell {
             store: Store::new(&cfg.app, cfg.user.storage_name()),
-            outbox: Outbox::new(cfg.events_url(), &cfg.user),
-            words,
+            events: EventBatch::new(cfg.events_url(), &cfg.user),
             generation: 0,
-            engine: None,
-            pending: VecDeque::new(),
-            layer,
-            overlay,
-            popover,
+            tour,
             tips,
             launcher,
             help,
-            help_state: HelpState::default(),
             tickets,
-            a11y,
-            watch: Watch::new(),
+            layout,
             session,
             url: navigation::current_url(),
-            step: None,
-            waiting: None,
-            found: None,
-            watching: None,
             starters: Vec::new(),
             wakes: Vec::new(),
             timer: 0,
-            frame_requested: false,
-            frame_cb: frame_cb.into(),
-            changed: true,
-            focus_pending: false,
-            scroll_pending: false,
-            inert_pending: false,
-            rtl: layer::page_is_rtl(),
-            raised_over: None,
-            return_to: None,
-            bench,
-            cfg,
+            ctx: Ctx::new(cfg, words, layer, a11y, layer::page_is_rtl()),
         })
+    }
+
+    /// After each message: the inputs the parts queued are fed, and a frame is
+    /// asked for if a part wants one.
+    fn settle(&mut self) {
+        self.drain();
+        if std::mem::take(&mut self.ctx.redraw) {
+            self.layout.request_frame();
+        }
     }
 
     /// A second `init`: new options; the guides are loaded again.
@@ -271,36 +172,37 @@ impl Shell {
     fn reconfigure(&mut self, cfg: Config) {
         self.reset_run();
         self.flush();
-        self.words = i18n::words(&cfg.locale);
-        self.launcher.relabel(self.words);
-        self.help.relabel(self.words);
-        self.layer.set_label(self.words.help);
+        let words = i18n::words(&cfg.locale);
+        self.ctx.words = words;
+        self.launcher.relabel(words);
+        self.help.relabel(words);
+        self.ctx.layer.set_label(words.help);
         self.tickets = Tickets::new(&cfg.server, &cfg.app);
         self.tickets.send_waiting();
         self.store = Store::new(&cfg.app, cfg.user.storage_name());
-        self.outbox = Outbox::new(cfg.events_url(), &cfg.user);
-        if cfg.bench && self.bench.is_none() {
-            self.bench = Some(Vec::new());
+        self.events = EventBatch::new(cfg.events_url(), &cfg.user);
+        if cfg.bench {
+            self.layout.bench_on();
         }
-        self.cfg = cfg;
+        self.ctx.cfg = cfg;
     }
 
     /// Hides everything a previous engine showed and forgets it.
-    pub fn reset_run(&mut self) {
+    fn reset_run(&mut self) {
         self.hide_step();
-        self.tips.set(Vec::new(), self.words);
+        self.tips.set(Vec::new(), self.ctx.words);
         self.launcher.close_panel();
-        self.help.hide();
-        self.help_state.writing = None;
-        self.engine = None;
-        self.pending.clear();
+        self.help.reset();
+        self.ctx.engine = None;
+        self.ctx.pending.clear();
     }
 
     fn handle(&mut self, msg: Msg) {
+        let ctx = &mut self.ctx;
         match msg {
             Msg::Init(_) => {}
             Msg::Catalog(g, result) if g == self.generation => match result {
-                Ok(value) => self.start_engine(&crate::catalog::definitions(&value)),
+                Ok(value) => self.start_engine(&guide_fetch::definitions(&value)),
                 Err(e) => dom::warn(&["Waymark: could not load the guides: ", &e].concat()),
             },
             Msg::Catalog(..) => {}
@@ -315,12 +217,6 @@ impl Shell {
             }
             Msg::OpenLauncher => self.feed(Input::OpenLauncher),
             Msg::Identify(user) => self.identify(user),
-            Msg::Frame => self.frame(),
-            Msg::Changed => {
-                self.changed = true;
-                self.request_frame();
-            }
-            Msg::Moved => self.request_frame(),
             Msg::Navigated => {
                 let url = navigation::current_url();
                 if url != self.url {
@@ -337,38 +233,49 @@ impl Shell {
             }
             Msg::Flush => self.flush(),
             Msg::Requeue(events) => {
-                self.outbox.requeue(events);
+                self.events.requeue(events);
                 self.schedule_flush(15_000.0);
             }
-            Msg::PageHidden => self.outbox.beacon(),
+            Msg::PageHidden => self.events.beacon(),
             Msg::Page(kind, event) => self.on_page_event(kind, &event),
-            Msg::Ui(action) => self.on_action(action),
-            Msg::TipTimeout => self.tips.close(),
-            Msg::TicketAnswer(key, answer) => self.on_ticket_answer(key, answer),
-            Msg::CheckTicket(key, id, check) => self.tickets.check_status(key, &id, check),
-            Msg::TicketStatus(key, state, check) => self.on_ticket_status(key, state, check),
-            Msg::ResendTickets => self.resend_tickets(),
+            Msg::Stuck => {
+                self.launcher.close_panel();
+                self.feed(Input::StuckPressed);
+            }
+            Msg::Layout(m) => self.layout.update(m, &mut self.tour, &mut self.tips, ctx),
+            Msg::Tour(m) => self.tour.update(m, ctx),
+            Msg::Tips(m) => self.tips.update(m, ctx),
+            Msg::Launcher(m) => self.launcher.update(m, ctx),
+            Msg::Help(m) => self.on_help(m),
+            Msg::Tickets(m) => {
+                if let Some(news) = self.tickets.update(m, self.help.form_key(), ctx) {
+                    self.help.news(news, ctx);
+                }
+            }
+        }
+    }
+
+    fn on_help(&mut self, m: HelpMsg) {
+        let back = self.tour.focus_back();
+        if let Some(ticket) = self.help.update(m, back, &mut self.ctx) {
+            self.tickets.keep(&ticket);
+            self.tickets.send(&ticket);
         }
     }
 
     /// Feeds an input to the engine and carries out what it answers, then any
     /// inputs those effects produced. Inputs wait while the guides load.
-    pub fn feed(&mut self, input: Input) {
-        self.pending.push_back(input);
+    fn feed(&mut self, input: Input) {
+        self.ctx.later(input);
         self.drain();
     }
 
-    /// Queues an input to feed after the current effects.
-    pub fn later(&mut self, input: Input) {
-        self.pending.push_back(input);
-    }
-
-    pub fn drain(&mut self) {
-        while self.engine.is_some() {
-            let Some(input) = self.pending.pop_front() else {
+    fn drain(&mut self) {
+        while self.ctx.engine.is_some() {
+            let Some(input) = self.ctx.pending.pop_front() else {
                 break;
             };
-            let Some(engine) = self.engine.as_mut() else {
+            let Some(engine) = self.ctx.engine.as_mut() else {
                 break;
             };
             let effects = engine.handle(dom::now(), input);
@@ -379,66 +286,67 @@ impl Shell {
     }
 
     fn apply(&mut self, effect: Effect) {
+        let ctx = &mut self.ctx;
         match effect {
-            Effect::ShowStep(view) => self.show_step(view),
+            Effect::ShowStep(view) => {
+                let fallback = self.launcher.focus_fallback();
+                self.tour.show_step(view, fallback, ctx);
+                self.launcher.hide_for_step();
+                self.tips.close();
+            }
             Effect::Hide => self.hide_step(),
             Effect::WaitFor { step, target } => {
                 // The step shown so far is over; the next shows when its target does.
-                if self.step.is_some() {
+                if self.tour.is_shown() {
                     self.hide_step();
                 }
-                self.waiting = Some((step, target));
-                self.found = None;
-                self.look_for_target();
+                self.tour.wait_for(step, target, &mut self.ctx);
             }
-            Effect::WatchVisible { step, selector } => {
-                self.watching = Some((step, selector));
-                self.look_for_visible();
-            }
+            Effect::WatchVisible { step, selector } => self.tour.watch_visible(step, selector, ctx),
             Effect::Persist(p) => self.store.save(&p),
             Effect::Emit(event) => self.emit(&event),
             // A lost target on a shown step is explained in the popover, which
             // already lets the user go on; every other offer opens the help panel.
             Effect::OfferHelp { reason, .. }
-                if reason.as_str() == "target_missing" && self.step.is_some() =>
+                if reason.as_str() == "target_missing" && self.tour.is_shown() =>
             {
-                self.popover.set_note(Some(self.words.not_found));
+                self.tour.note_missing(ctx.words);
             }
             Effect::OfferHelp {
                 reason,
                 related_help,
                 ..
-            } => self.offer_help(reason.as_str(), related_help.is_some()),
+            } => {
+                self.launcher.close_panel();
+                self.help
+                    .offer(reason.as_str(), related_help.is_some(), ctx);
+            }
             Effect::OpenUrl { url } => {
                 if let Some(w) = dom::window() {
                     let _ = w.open_with_url_and_target_and_features(&url, "_blank", "noopener");
                 }
             }
-            Effect::ComposeTicket(facts) => self.compose_ticket(facts),
-            Effect::AskSolved { .. } => self.ask_solved(),
+            Effect::ComposeTicket(facts) => {
+                let field = facts.step.as_ref().and_then(|s| self.tour.field_of(&s.id));
+                self.launcher.close_panel();
+                self.help.compose(facts, field, &self.session, ctx);
+            }
+            Effect::AskSolved { .. } => {
+                self.launcher.close_panel();
+                self.help.ask_solved(ctx);
+            }
             Effect::WakeAt { at } => {
                 self.wakes.push(at);
                 self.arm_timer();
             }
             Effect::ShowTips { tips } => {
-                self.tips.set(tips, self.words);
-                self.changed = true;
-                self.request_frame();
+                self.tips.set(tips, ctx.words);
+                ctx.changed = true;
+                ctx.request_frame();
             }
             Effect::ArmStarters { starters } => self.starters = starters,
-            Effect::ShowLauncher { entries } => {
-                self.launcher.show_entries(entries, self.words);
-                dom::focus_quiet(&self.launcher.search);
-            }
-            Effect::ShowChecklist(view) => {
-                let refocus = self.launcher.is_open();
-                checklist::show(&mut self.launcher, &view, self.words);
-                if !refocus {
-                    if let Some(first) = self.launcher.row_buttons().first() {
-                        dom::focus_quiet(first);
-                    }
-                }
-            }
+            Effect::ShowLauncher { entries } => self.launcher.show(entries, ctx.words),
+            Effect::ShowChecklist(view) => self.launcher.show_checklist(&view, ctx.words),
             Effect::Warn { message } => dom::warn(&message),
             // A tour the user started begins on another page of the app.
             Effect::GoTo { url } => {
@@ -449,12 +357,219 @@ impl Shell {
         }
     }
 
-    pub fn arm_timer(&mut self) {
+    /// The step goes; when the tour is over, the launcher comes back.
+    fn hide_step(&mut self) {
+        let ended = self.tour.hide_step(&mut self.ctx);
+        self.launcher.after_step(ended, &mut self.ctx);
+    }
+
+    fn arm_timer(&mut self) {
         dom::cancel(self.timer);
         self.timer = 0;
         if let Some(&next) = self.wakes.iter().min() {
             let ms = next.saturating_sub(dom::now()) as f64;
             self.timer = dom::after(ms + 1.0, || post(Msg::Wake));
         }
+    }
+
+    // --- guides and users -----------------------------------------------------------
+
+    fn load_guides(&mut self) {
+        self.generation += 1;
+        if let Some(inline) = self.ctx.cfg.guides.clone() {
+            self.start_engine(&guide_fetch::definitions(&inline));
+            return;
+        }
+        guide_fetch::fetch(&self.ctx.cfg.catalog_url(), self.generation);
+    }
+
+    fn start_engine(&mut self, list: &js_sys::Array) {
+        let guides = guide_fetch::read(list);
+        self.build_engine(guides);
+    }
+
+    fn build_engine(&mut self, guides: Vec<Guide>) {
+        let count = guides.len();
+        let ctx = Context {
+            user: self.ctx.cfg.user.attributes.clone(),
+            locale: self.ctx.cfg.locale.clone(),
+            session: self.session.clone(),
+            progress: self.store.load(&guides),
+            ..Context::default()
+        };
+        let engine = Engine::new(guides, ctx).with_input_matcher(Box::new(regexp_matches));
+        self.ctx.engine = Some(engine);
+        self.launcher
+            .set_visible(self.ctx.cfg.launcher && count > 0);
+        self.url = navigation::current_url();
+        self.ctx.pending.push_front(Input::PageChanged {
+            url: self.url.clone(),
+        });
+        self.drain();
+        hooks::call("ready", || {
+            let o = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&o, &"guides".into(), &JsValue::from(count as u32));
+            o.into()
+        });
+    }
+
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
+    fn identify(&mut self, user: User) {
+        if user.id == self.ctx.cfg.user.id {
+            let locale = user.attributes.get("locale").cloned();
+            self.ctx.cfg.user.attributes = user.attributes.clone();
+            self.feed(Input::Identify {
+                user: user.attributes,
+                locale,
+            });
+            return;
+        }
+        // Another person: their own progress, their own events.
+        self.flush();
+        let guides = self.ctx.engine.as_ref().map(|e| e.guides().to_vec());
+        self.reset_run();
+        self.ctx.cfg.user = user;
+        let cfg = &self.ctx.cfg;
+        self.store = Store::new(&cfg.app, cfg.user.storage_name());
+        self.events = EventBatch::new(cfg.events_url(), &cfg.user);
+        if let Some(guides) = guides {
+            self.build_engine(guides);
+        }
+    }
+
+    // --- analytics ------------------------------------------------------------------
+
+    /// An analytics event from the engine: to the host page's listeners, to the
+    /// open checklist (an item may be done), and into the batch for the server.
+    fn emit(&mut self, event: &AnalyticsEvent) {
+        let value: JsValue = crate::wire::event(event).into();
+        let Some(json) = js_sys::JSON::stringify(&value)
+            .ok()
+            .and_then(|s| s.as_string())
+        else {
+            return;
+        };
+        let kind = dom::get_str(&value, "kind").unwrap_or_default();
+        if kind == "checklist_item_done" {
+            if let Some(id) = self.launcher.checklist_shown() {
+                self.ctx.later(Input::Start {
+                    guide: id,
+                    trigger: Trigger::Api,
+                });
+            }
+        }
+        hooks::call(&kind, || value);
+        if self.events.push(json) {
+            self.flush();
+        } else {
+            self.schedule_flush(FLUSH_DELAY_MS);
+        }
+    }
+
+    fn schedule_flush(&mut self, ms: f64) {
+        if self.events.schedule() {
+            dom::after(ms, || post(Msg::Flush));
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.events.is_empty() {
+            self.events.flush(|events| post(Msg::Requeue(events)));
+        }
+        self.events.flushed();
+    }
+
+    // --- page events ----------------------------------------------------------------
+
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
+    fn on_page_event(&mut self, kind: PageEvent, event: &Event) {
+        let path = dom::path(event);
+        match kind {
+            PageEvent::Click => self.on_click(&path),
+            PageEvent::Input => self.tour.typed(&path, &mut self.ctx),
+            PageEvent::Key => {
+                if let Some(k) = event.dyn_ref::<KeyboardEvent>() {
+                    if self.on_key(k, &path) {
+                        k.prevent_default();
+                        k.stop_propagation();
+                    }
+                }
+            }
+            PageEvent::FocusIn => self.tips.focus_in(&path, &mut self.ctx),
+            PageEvent::FocusOut => self.tips.focus_out(&path),
+            PageEvent::PointerOver => self.tips.pointer(&path, &mut self.ctx),
+        }
+    }
+
+    fn on_click(&mut self, path: &[Element]) {
+        if path.contains(&self.ctx.layer.host) {
+            return;
+        }
+        if let Some(input) = self.tour.clicked(path) {
+            self.feed(input);
+        }
+        let started = self
+            .starters
+            .iter()
+            .find(|s| path.iter().any(|e| e.matches(&s.selector).unwrap_or(false)));
+        if let Some(s) = started {
+            let guide = s.guide.clone();
+            self.feed(Input::Start {
+                guide,
+                trigger: Trigger::Click,
+            });
+        }
+        self.tips.clicked(path);
+        self.launcher.close_panel();
+    }
+
+    /// Answers a key; true when Waymark used it.
+    fn on_key(&mut self, k: &KeyboardEvent, path: &[Element]) -> bool {
+        if k.default_prevented() || k.is_composing() || k.alt_key() || k.ctrl_key() || k.meta_key()
+        {
+            return false;
+        }
+        let origin = path.first();
+        let in_pop = self.tour.in_popover(path);
+        let (in_panel, on_button) = self.launcher.touched(path);
+        let on_target = self.tour.on_target(path);
+        let ctx = &mut self.ctx;
+        match k.key().as_str() {
+            "Escape" => self.escape(in_pop, in_panel, on_button, path),
+            "Tab" => self.tour.tab(k.shift_key(), in_pop, on_target, origin),
+            "ArrowRight" | "ArrowLeft" if in_pop && !interaction::is_typing(origin) => {
+                let forward = (k.key() == "ArrowRight") != ctx.rtl;
+                self.tour.arrow(forward, ctx)
+            }
+            "Enter" if in_pop && self.tour.is_popover(origin) => self.tour.enter(ctx),
+            "ArrowDown" | "ArrowUp" if in_panel => {
+                self.launcher.arrow(k.key() == "ArrowDown", origin);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn escape(&mut self, in_pop: bool, in_panel: bool, on_button: bool, path: &[Element]) -> bool {
+        if self.help.owns(path) {
+            self.on_help(HelpMsg::Close);
+            return true;
+        }
+        if self.tips.escape() {
+            return true;
+        }
+        if self.launcher.is_open() && (in_panel || on_button) {
+            self.launcher.update(LauncherMsg::Close, &mut self.ctx);
+            return true;
+        }
+        if self.tour.is_shown() && (in_pop || self.tour.is_modal()) {
+            self.feed(Input::Dismiss);
+            return true;
+        }
+        false
     }
 }

@@ -7,33 +7,33 @@
 //! 429) leaves it there to be posted again on the next page load, when the browser is
 //! back online, or on a timer. The key stays the same on every retry, so the server
 //! stores it once however often it arrives. After a 202 the ticket's status is asked
-//! for until the help desk has given it a number.
+//! for until the help desk has given it a number. Also owns reporting each ticket
+//! as filed (analytics) once, and the backing-off retry timer. What the help panel
+//! shows of an answer is [`crate::help`]'s, handed over as [`News`].
 
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Response;
 
+use waymark::engine::Input;
+
+use crate::context::Ctx;
 use crate::dom;
+use crate::msg::{post, Msg, TicketsMsg};
+pub use crate::msg::{Answer, TicketState};
 use crate::network::settle;
-use crate::shell::{post, Msg};
 
-/// The server's answer to a posted ticket or a status request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TicketState {
-    pub id: String,
-    /// `queued`, `delivered` or `failed`.
-    pub status: String,
-    pub reference: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Answer {
-    Accepted(TicketState),
-    /// A 4xx other than 429: the reason the server gave.
-    Refused(String),
-    /// Offline, a 5xx or a 429: try again later.
-    Unreachable,
+/// What the help panel hears of a ticket's trip.
+pub enum News {
+    /// The server answered a posted ticket; `current` when it is the one in the form.
+    Answer {
+        key: String,
+        answer: Answer,
+        current: bool,
+    },
+    /// A status answer, with the checks so far.
+    Status(String, TicketState, u32),
 }
 
 /// A ticket waiting on this device: its key, its JSON body, and whether the
@@ -50,8 +50,10 @@ pub struct Tickets {
     storage_key: String,
     /// Failed posts since the last success: how long the next retry waits
     /// ([`waymark::ticket::resend_delay_ms`]).
-    pub failures: u32,
-    pub retry_timer: i32,
+    failures: u32,
+    retry_timer: i32,
+    /// Tickets this page already reported as filed (analytics), by key.
+    filed: Vec<String>,
     /// Keys being posted right now, so a retry does not post them twice at once.
     in_flight: Vec<String>,
     /// The waiting tickets as last written, for when localStorage is missing, full or
@@ -69,6 +71,7 @@ impl Tickets {
             storage_key: ["waymark:", app, ":tickets"].concat(),
             failures: 0,
             retry_timer: 0,
+            filed: Vec::new(),
             in_flight: Vec::new(),
             memory: Vec::new(),
             durable: true,
@@ -80,7 +83,7 @@ impl Tickets {
     }
 
     /// The tickets waiting on this device, oldest first.
-    pub fn waiting(&self) -> Vec<Waiting> {
+    fn waiting(&self) -> Vec<Waiting> {
         let Some(storage) = Tickets::storage().filter(|_| self.durable) else {
             return self.memory.clone();
         };
@@ -142,14 +145,14 @@ impl Tickets {
     }
 
     /// The server has the ticket, or refused it for good: off the device.
-    pub fn forget(&mut self, key: &str) {
+    fn forget(&mut self, key: &str) {
         let mut list = self.waiting();
         list.retain(|w| w.key != key);
         self.write(&list);
     }
 
     /// Notes that "ticket filed" has been sent for this ticket.
-    pub fn mark_reported(&mut self, key: &str) {
+    fn mark_reported(&mut self, key: &str) {
         let mut list = self.waiting();
         for w in list.iter_mut().filter(|w| w.key == key) {
             w.reported = true;
@@ -157,11 +160,11 @@ impl Tickets {
         self.write(&list);
     }
 
-    pub fn done_sending(&mut self, key: &str) {
+    fn done_sending(&mut self, key: &str) {
         self.in_flight.retain(|k| k != key);
     }
 
-    /// Posts a ticket; the answer comes back as [`Msg::TicketAnswer`].
+    /// Posts a ticket; the answer comes back as [`TicketsMsg::Answer`].
     pub fn send(&mut self, ticket: &Waiting) {
         if self.in_flight.contains(&ticket.key) {
             return;
@@ -179,7 +182,9 @@ impl Tickets {
         let key = ticket.key.clone();
         settle(&sent, move |r| {
             let resp = r.ok().and_then(|v| v.dyn_into::<Response>().ok());
-            read_answer(resp, move |answer| post(Msg::TicketAnswer(key, answer)));
+            read_answer(resp, move |answer| {
+                post(Msg::Tickets(TicketsMsg::Answer(key, answer)))
+            });
         });
     }
 
@@ -191,15 +196,120 @@ impl Tickets {
     }
 
     /// Asks for a ticket's status; `check` counts the checks so far.
-    pub fn check_status(&self, key: String, id: &str, check: u32) {
+    fn check_status(&self, key: String, id: &str, check: u32) {
         let id_part: String = js_sys::encode_uri_component(id).into();
         let url = [&self.url, "/", &id_part].concat();
         crate::network::get_json(&url, move |r| {
             if let Ok(v) = r {
                 if let Some(state) = state_of(&v) {
-                    post(Msg::TicketStatus(key, state, check));
+                    post(Msg::Tickets(TicketsMsg::Status(key, state, check)));
                 }
             }
+        });
+    }
+}
+
+impl Tickets {
+    /// `writing`: the key of the ticket in the form, if any. Returns what the help
+    /// panel is to show.
+    pub fn update(
+        &mut self,
+        msg: TicketsMsg,
+        writing: Option<String>,
+        ctx: &mut Ctx,
+    ) -> Option<News> {
+        match msg {
+            TicketsMsg::Answer(key, answer) => {
+                let current = writing.as_deref() == Some(key.as_str());
+                self.on_answer(&key, &answer, current, ctx);
+                Some(News::Answer {
+                    key,
+                    answer,
+                    current,
+                })
+            }
+            TicketsMsg::Check(key, id, check) => {
+                self.check_status(key, &id, check);
+                None
+            }
+            TicketsMsg::Status(key, state, check) => Some(News::Status(key, state, check)),
+            TicketsMsg::Resend => {
+                self.resend();
+                None
+            }
+        }
+    }
+
+    /// The server's answer to a posted ticket, on the device's side: off the device
+    /// or kept for a retry, and "ticket filed" once per ticket, when the server has
+    /// it or it is saved to be sent later, whichever page that happens on; without
+    /// storage, from the page the user sent it from.
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
+    fn on_answer(&mut self, key: &str, answer: &Answer, current: bool, ctx: &mut Ctx) {
+        self.done_sending(key);
+        let unreported = match self.waiting().iter().find(|w| w.key == key) {
+            Some(w) => !w.reported,
+            None => current,
+        };
+        match answer {
+            Answer::Accepted(state) => {
+                if unreported {
+                    self.filed(key, &state.id, ctx);
+                }
+                self.forget(key);
+                if self.waiting().is_empty() {
+                    self.failures = 0;
+                }
+            }
+            Answer::Refused(_) => self.forget(key),
+            Answer::Unreachable => {
+                if unreported {
+                    self.filed(key, key, ctx);
+                    self.mark_reported(key);
+                }
+                self.schedule_retry();
+            }
+        }
+    }
+
+    /// Analytics: a ticket was filed (once per ticket, queued or not).
+    fn filed(&mut self, key: &str, reference: &str, ctx: &mut Ctx) {
+        if self.filed.iter().any(|k| k == key) {
+            return;
+        }
+        self.filed.push(key.to_owned());
+        ctx.later(Input::TicketFiled {
+            reference: reference.to_owned(),
+        });
+    }
+
+    /// Waiting tickets are posted again later, backing off.
+    fn schedule_retry(&mut self) {
+        if self.retry_timer != 0 {
+            return;
+        }
+        self.failures += 1;
+        let ms = waymark::ticket::resend_delay_ms(self.failures) as f64;
+        self.retry_timer = dom::after(ms, || post(Msg::Tickets(TicketsMsg::Resend)));
+    }
+
+    /// Posts the tickets waiting on this device (page load, back online, timer).
+    // Out of line: not on the first step's path, so V8 compiles it only when
+    // it is first called (it compiles wasm lazily, function by function).
+    #[inline(never)]
+    fn resend(&mut self) {
+        dom::cancel(std::mem::take(&mut self.retry_timer));
+        self.send_waiting();
+    }
+}
+
+/// Asks for the ticket's status after the delay for check `check`, if any.
+pub fn schedule_status(key: String, id: String, check: u32) {
+    if let Some(ms) = waymark::ticket::status_check_delay_ms(check) {
+        dom::after(ms as f64, move || {
+            post(Msg::Tickets(TicketsMsg::Check(key, id, check)))
         });
     }
 }

@@ -5,15 +5,19 @@
 //! showing one bubble at a time on hover, focus or click, as the tip says. A beacon
 //! is a real button, so keyboard users reach every tip. Which tips show on a page
 //! and how often is the engine's business; this module only reports a tip as seen.
+//! It answers the page's hover, focus and clicks that concern a tip, and
+//! [`TipsMsg`]: a beacon pressed, a hover tip's close delay run out.
 
-use waymark::engine::TipView;
+use waymark::engine::{Input, TipView};
 use waymark::geometry::{self, PlaceOptions, Rect, Size};
 use waymark::guide::TipTrigger;
 use web_sys::{Element, HtmlElement, Node};
 
+use crate::context::Ctx;
 use crate::i18n::Words;
+use crate::msg::{post, Msg, TipsMsg};
 use crate::targets::{self, Found, Lookup, Measured};
-use crate::{dom, markup, popover};
+use crate::{dom, interaction, markup, popover};
 
 struct Item {
     view: TipView,
@@ -25,7 +29,7 @@ struct Item {
 
 /// What a pointer or focus event touched.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Touch {
+enum Touch {
     Target(usize),
     Beacon(usize),
     Bubble,
@@ -37,9 +41,9 @@ pub struct Tips {
     bubble: HtmlElement,
     title: HtmlElement,
     body: HtmlElement,
-    pub open: Option<usize>,
+    open: Option<usize>,
     /// Pending close of a hover tip, so the pointer can travel to the bubble.
-    pub close_timer: i32,
+    close_timer: i32,
     at: Option<(i32, i32)>,
 }
 
@@ -114,15 +118,106 @@ impl Tips {
     }
 
     /// Whether some tip still waits for its element.
-    pub fn unresolved(&self) -> bool {
+    fn unresolved(&self) -> bool {
         self.items
             .iter()
             .any(|i| !i.found.as_ref().is_some_and(Found::is_live))
     }
 
+    /// After the DOM changed: the tips' elements not found yet (or gone) looked
+    /// for, the found ones followed and the missing ones' roots watched.
+    pub fn after_change(&mut self, ctx: &mut Ctx) {
+        if self.is_empty() || !self.unresolved() {
+            return;
+        }
+        let (found, missing) = self.resolve();
+        for f in &found {
+            ctx.watch.follow(&f.roots);
+            interaction::follow_documents(&f.roots);
+        }
+        missing.iter().for_each(|r| ctx.watch.observe(r));
+    }
+
+    pub fn update(&mut self, msg: TipsMsg, ctx: &mut Ctx) {
+        match msg {
+            TipsMsg::Beacon(i) => {
+                if self.open == Some(i) {
+                    self.close();
+                } else {
+                    self.open_tip(i, ctx);
+                }
+            }
+            TipsMsg::Timeout => self.close(),
+        }
+    }
+
+    /// Opens tip `i`; the engine hears of it the first time.
+    fn open_tip(&mut self, i: usize, ctx: &mut Ctx) {
+        if let Some(guide) = self.open(i) {
+            ctx.later(Input::TipShown { guide });
+        }
+        ctx.request_frame();
+    }
+
+    /// Focus came to a tip's element: a hover or focus tip opens.
+    pub fn focus_in(&mut self, path: &[Element], ctx: &mut Ctx) {
+        if let Some(Touch::Target(i)) = self.touch(path) {
+            if self.trigger(i) != Some(TipTrigger::Click) {
+                self.open_tip(i, ctx)
+            }
+        }
+    }
+
+    /// Focus left the open tip's element: it closes, unless it opens on click.
+    pub fn focus_out(&mut self, path: &[Element]) {
+        if let (Some(Touch::Target(i)), Some(open)) = (self.touch(path), self.open) {
+            if i == open && self.trigger(i) != Some(TipTrigger::Click) {
+                self.close();
+            }
+        }
+    }
+
+    /// The pointer moved over something: a hover tip opens, or closes a moment
+    /// after the pointer left it and its bubble.
+    pub fn pointer(&mut self, path: &[Element], ctx: &mut Ctx) {
+        if self.is_empty() {
+            return;
+        }
+        match self.touch(path) {
+            Some(Touch::Target(i) | Touch::Beacon(i))
+                if self.trigger(i) == Some(TipTrigger::Hover) =>
+            {
+                self.open_tip(i, ctx)
+            }
+            Some(_) => dom::cancel(std::mem::take(&mut self.close_timer)),
+            None => {
+                let hover = self.open.and_then(|i| self.trigger(i)) == Some(TipTrigger::Hover);
+                if hover && self.close_timer == 0 {
+                    self.close_timer = dom::after(300.0, || post(Msg::Tips(TipsMsg::Timeout)));
+                }
+            }
+        }
+    }
+
+    /// A click in the page away from the open tip closes it.
+    pub fn clicked(&mut self, path: &[Element]) {
+        if self.open.is_some() && self.touch(path).is_none() {
+            self.close();
+        }
+    }
+
+    /// Esc: closes the open tip; true when one was open.
+    pub fn escape(&mut self) -> bool {
+        if self.open.is_some() {
+            self.close();
+            return true;
+        }
+        false
+    }
+
     /// Looks for the elements not found yet (or gone). Returns the found ones'
     /// new roots and the roots to watch for the missing ones.
-    pub fn resolve(&mut self) -> (Vec<Found>, Vec<Node>) {
+    fn resolve(&mut self) -> (Vec<Found>, Vec<Node>) {
         let (mut found, mut missing) = (Vec::new(), Vec::new());
         for item in &mut self.items {
             if item.found.as_ref().is_some_and(Found::is_live) {
@@ -150,7 +245,7 @@ impl Tips {
     }
 
     /// Which tip an event's path (innermost first) touches.
-    pub fn touch(&self, path: &[Element]) -> Option<Touch> {
+    fn touch(&self, path: &[Element]) -> Option<Touch> {
         let bubble: &Element = &self.bubble;
         for e in path {
             if e == bubble {
@@ -172,12 +267,12 @@ impl Tips {
         None
     }
 
-    pub fn trigger(&self, i: usize) -> Option<TipTrigger> {
+    fn trigger(&self, i: usize) -> Option<TipTrigger> {
         self.items.get(i).map(|t| t.view.show_on)
     }
 
     /// Opens tip `i`. Returns its guide id the first time it is seen on this page.
-    pub fn open(&mut self, i: usize) -> Option<String> {
+    fn open(&mut self, i: usize) -> Option<String> {
         dom::cancel(self.close_timer);
         if self.open == Some(i) {
             return None;

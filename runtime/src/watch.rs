@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, MutationObserver, Node, ResizeObserver};
 
 use crate::dom;
-use crate::shell::{post, Msg};
+use crate::msg::{post, LayoutMsg, Msg};
 
 pub struct Watch {
     mutations: Option<MutationObserver>,
@@ -34,25 +34,35 @@ impl Default for Watch {
 impl Watch {
     /// Creates the observers and the window-wide listeners.
     pub fn new() -> Watch {
-        let on_mutate = Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| post(Msg::Changed));
+        let on_mutate =
+            Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| post(Msg::Layout(LayoutMsg::Changed)));
         let mutations = MutationObserver::new(on_mutate.as_ref().unchecked_ref()).ok();
         on_mutate.forget();
-        let on_resize = Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| post(Msg::Moved));
+        let on_resize =
+            Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| post(Msg::Layout(LayoutMsg::Moved)));
         let resizes = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
         on_resize.forget();
         if let Some(w) = dom::window() {
             // Capture on window sees scrolling of the document and of every
             // scrolling element in it (scroll events do not bubble).
-            dom::listen(&w, "scroll", true, true, |_| post(Msg::Moved));
-            dom::listen(&w, "resize", false, true, |_| post(Msg::Moved));
+            dom::listen(&w, "scroll", true, true, |_| {
+                post(Msg::Layout(LayoutMsg::Moved))
+            });
+            dom::listen(&w, "resize", false, true, |_| {
+                post(Msg::Layout(LayoutMsg::Moved))
+            });
             // An iframe's document is replaced when it loads. Popovers open, and
             // CSS transitions and animations reveal elements, without any DOM change.
             for kind in ["load", "toggle", "transitionend", "animationend"] {
-                dom::listen(&w, kind, true, true, |_| post(Msg::Changed));
+                dom::listen(&w, kind, true, true, |_| {
+                    post(Msg::Layout(LayoutMsg::Changed))
+                });
             }
             if let Ok(vv) = js_sys::Reflect::get(&w, &"visualViewport".into()) {
                 if let Some(vv) = vv.dyn_ref::<web_sys::EventTarget>() {
-                    dom::listen(vv, "resize", false, true, |_| post(Msg::Moved));
+                    dom::listen(vv, "resize", false, true, |_| {
+                        post(Msg::Layout(LayoutMsg::Moved))
+                    });
                 }
             }
         }
@@ -90,7 +100,9 @@ impl Watch {
         for root in roots {
             self.observe(root);
             if !self.scrolled.contains(root) {
-                dom::listen(root, "scroll", true, true, |_| post(Msg::Moved));
+                dom::listen(root, "scroll", true, true, |_| {
+                    post(Msg::Layout(LayoutMsg::Moved))
+                });
                 self.scrolled.push(root.clone());
             }
         }

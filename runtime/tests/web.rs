@@ -245,15 +245,15 @@ fn an_invalid_guide_is_skipped_and_the_others_kept() {
     .unwrap()
     .dyn_into()
     .unwrap();
-    let guides = waymark_runtime::catalog::read(&list);
+    let guides = waymark_runtime::guide_fetch::read(&list);
     let ids: Vec<_> = guides.iter().map(|g| g.id.as_str()).collect();
     assert_eq!(ids, ["ok"]);
-    assert!(waymark_runtime::catalog::regexp_matches(
+    assert!(waymark_runtime::guide_fetch::regexp_matches(
         "^[0-9]{4}$",
         "4410"
     ));
     assert!(
-        !waymark_runtime::catalog::regexp_matches("([", "x"),
+        !waymark_runtime::guide_fetch::regexp_matches("([", "x"),
         "a bad pattern matches nothing"
     );
 }
