@@ -27,57 +27,86 @@ use crate::Millis;
 /// Everything known when the user asks for a person.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TicketFacts {
+    /// The guide the user was in, if any.
     pub guide: Option<GuideRef>,
+    /// The step they were on, if any.
     pub step: Option<StepRef>,
     /// Why help was offered: `dwell`, `target_missing`, `user_asked`, ...
     pub reason: Option<String>,
+    /// The guide's ticket category.
     pub category: Option<String>,
+    /// The guide's ticket priority.
     pub priority: Priority,
+    /// The page's URL; only its path reaches the ticket.
     pub page_url: String,
+    /// The page's title.
     pub page_title: String,
+    /// The browser's user agent string, for the browser and OS lines.
     pub user_agent: String,
+    /// The viewport's width and height in CSS pixels.
     pub viewport: (u32, u32),
+    /// The user's language tag, e.g. `en-GB`.
     pub language: String,
     /// When the facts were gathered.
     pub at: Millis,
     /// What the user did in the guide, oldest first.
     pub history: Vec<Action>,
+    /// Recent script errors of the page, oldest first.
     pub script_errors: Vec<ScriptError>,
+    /// Recent failed requests of the page, oldest first.
     pub failed_requests: Vec<FailedRequest>,
     /// Values of the host app's fields; only filled when the guide allows capture.
     pub fields: Vec<FieldValue>,
 }
 
+/// The guide a ticket is about.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GuideRef {
+    /// The guide's id.
     pub id: String,
+    /// Its title in the user's language.
     pub title: String,
+    /// Its version.
     pub version: u32,
 }
 
+/// The step a ticket is about.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepRef {
+    /// Its position, 0 first.
     pub index: usize,
+    /// The step's id.
     pub id: String,
+    /// Its title in the user's language.
     pub title: String,
+    /// How many steps the guide has.
     pub total: usize,
 }
 
+/// Something the user did in the guide.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Action {
+    /// When.
     pub at: Millis,
+    /// What, in words an agent reads: `reached step 5, "Cost centre"`.
     pub what: String,
 }
 
+/// A script error the page saw.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScriptError {
+    /// When.
     pub at: Millis,
+    /// The error's message (redacted before it reaches the ticket).
     pub message: String,
 }
 
+/// A request of the page that failed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FailedRequest {
+    /// When.
     pub at: Millis,
+    /// The HTTP method.
     pub method: String,
     /// The URL as requested; only its path is kept in the ticket.
     pub url: String,
@@ -85,19 +114,27 @@ pub struct FailedRequest {
     pub status: u16,
 }
 
+/// A value the user typed into a host app's field, captured only where the guide allows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldValue {
+    /// The field's accessible name, `name` or `id`.
     pub label: String,
+    /// What was in it (redacted before it reaches the ticket).
     pub value: String,
 }
 
 /// The ticket as the user reviews it. Every text is already redacted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketDraft {
+    /// One line, at most 120 characters.
     pub subject: String,
+    /// What an L1 agent reads first: why, guide, step, page and what was done.
     pub description: String,
+    /// The help desk category (from the guide).
     pub category: Option<String>,
+    /// The priority (from the guide).
     pub priority: Priority,
+    /// The parts the user may switch off, each appended to the body when on.
     pub attachments: Vec<Attachment>,
 }
 
@@ -106,8 +143,11 @@ pub struct TicketDraft {
 pub struct Attachment {
     /// `environment`, `script_errors`, `failed_requests`, `fields`.
     pub key: String,
+    /// Its heading in the form and the body.
     pub label: String,
+    /// What is sent.
     pub text: String,
+    /// Whether it goes with the ticket.
     pub include: bool,
 }
 
