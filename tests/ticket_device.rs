@@ -69,7 +69,10 @@ impl Page {
 
     /// The user opens the form for `key` and presses Send.
     fn submit(&mut self, key: &str) {
-        self.feed(Input::FormOpened { key: key.into() });
+        self.feed(Input::Panel {
+            form: Some(key.into()),
+            status: None,
+        });
         self.feed(Input::Submitted {
             key: key.into(),
             body: body(key),
@@ -114,7 +117,10 @@ fn keys(list: &[Waiting]) -> Vec<&str> {
 #[test]
 fn send_keeps_the_ticket_on_the_device_before_posting_it() {
     let mut p = Page::load(0, vec![]);
-    p.feed(Input::FormOpened { key: "k1".into() });
+    p.feed(Input::Panel {
+        form: Some("k1".into()),
+        status: None,
+    });
     let effects = p.feed(Input::Submitted {
         key: "k1".into(),
         body: body("k1"),
@@ -142,6 +148,7 @@ fn a_delivered_ticket_leaves_the_device_is_filed_once_and_is_not_asked_about() {
             },
             Effect::Store,
             Effect::ShowStatus {
+                key: "k1".into(),
                 shown: Shown::Taken(state("t-1", TicketStatus::Delivered)),
                 answered: true
             },
@@ -169,6 +176,7 @@ fn a_queued_ticket_is_asked_about_12_times_from_1_s_doubling_to_30_s() {
         assert_eq!(
             effects[0],
             Effect::ShowStatus {
+                key: "k1".into(),
                 shown: Shown::Taken(state("t-1", TicketStatus::Waiting)),
                 answered: false
             },
@@ -200,6 +208,7 @@ fn asking_stops_once_the_help_desk_has_the_ticket() {
     assert_eq!(
         effects,
         [Effect::ShowStatus {
+            key: "k1".into(),
             shown: Shown::Taken(state("t-1", TicketStatus::Delivered)),
             answered: false
         }]
@@ -229,7 +238,10 @@ fn the_status_is_asked_for_only_while_the_panel_shows_the_ticket() {
     let mut p = Page::load(0, vec![]);
     p.submit("k1");
     p.answer("k1", accepted("t-1", TicketStatus::Queued));
-    p.feed(Input::PanelLeft);
+    p.feed(Input::Panel {
+        form: None,
+        status: None,
+    });
     p.run_until(600_000);
     assert!(p.polls.is_empty());
 
@@ -238,7 +250,10 @@ fn the_status_is_asked_for_only_while_the_panel_shows_the_ticket() {
     p.submit("k1");
     p.answer("k1", accepted("t-1", TicketStatus::Queued));
     p.run_until(1_000);
-    p.feed(Input::PanelLeft);
+    p.feed(Input::Panel {
+        form: None,
+        status: None,
+    });
     assert!(p
         .status("k1", state("t-1", TicketStatus::Delivered))
         .is_empty());
@@ -258,6 +273,7 @@ fn offline_the_ticket_is_saved_filed_with_its_key_and_sent_when_back_online() {
             },
             Effect::Store,
             Effect::ShowStatus {
+                key: "k1".into(),
                 shown: Shown::Saved,
                 answered: true
             },
@@ -428,7 +444,10 @@ fn a_saved_ticket_refused_on_a_later_page_is_warned_about_and_dropped() {
 fn an_answer_after_the_user_closed_the_form_is_not_shown_but_still_filed() {
     let mut p = Page::load(0, vec![]);
     p.submit("k1");
-    p.feed(Input::PanelLeft);
+    p.feed(Input::Panel {
+        form: None,
+        status: None,
+    });
     p.answer("k1", accepted("t-1", TicketStatus::Queued));
     assert_eq!(p.filed, ["t-1"]);
     assert!(p.shown.is_empty());
@@ -439,7 +458,10 @@ fn an_answer_after_the_user_closed_the_form_is_not_shown_but_still_filed() {
 fn a_newer_form_does_not_take_the_answer_of_an_older_ticket() {
     let mut p = Page::load(0, vec![]);
     p.submit("k1");
-    p.feed(Input::FormOpened { key: "k2".into() });
+    p.feed(Input::Panel {
+        form: Some("k2".into()),
+        status: None,
+    });
     p.answer("k1", Answer::Refused("nope".into()));
     assert_eq!(p.shown, [Effect::WarnRefused { why: "nope".into() }]);
 }
@@ -540,4 +562,35 @@ proptest! {
         filed += p.filed.len();
         prop_assert!(filed <= 1, "filed {} times", filed);
     }
+}
+
+#[test]
+fn a_saved_ticket_still_on_the_panel_is_followed_once_a_retry_reaches_the_server() {
+    let mut p = Page::load(0, vec![]);
+    p.submit("k1");
+    p.answer("k1", Answer::Unreachable);
+    // The panel says "saved" for k1 (the runtime feeds what it shows).
+    p.feed(Input::Panel {
+        form: None,
+        status: Some("k1".into()),
+    });
+    p.run_until(5_000);
+    let effects = p.answer("k1", accepted("t-1", TicketStatus::Queued));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::ShowStatus { .. })),
+        "not the form's answer: the panel is updated by the status check"
+    );
+    p.run_until(6_000);
+    assert_eq!(p.polls, [("k1".to_string(), "t-1".to_string())]);
+    let effects = p.status("k1", state("t-1", TicketStatus::Delivered));
+    assert_eq!(
+        effects,
+        [Effect::ShowStatus {
+            key: "k1".into(),
+            shown: Shown::Taken(state("t-1", TicketStatus::Delivered)),
+            answered: false
+        }]
+    );
 }

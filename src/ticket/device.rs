@@ -84,14 +84,17 @@ pub enum Input {
         /// The device's list, oldest first.
         stored: Vec<Waiting>,
     },
-    /// The help panel now shows the form for a new ticket with this key.
-    FormOpened {
-        /// The key the ticket will be posted with.
-        key: String,
+    /// What the help panel shows now: the form of the ticket with key `form`, or
+    /// the status of the ticket with key `status`; neither when it is closed or
+    /// shows something else (an offer, the question at the end of a guide). Fed
+    /// whenever that may have changed, or before any other input. Only a ticket in
+    /// the form hears its answer there, and only a shown status is asked after.
+    Panel {
+        /// The key of the ticket whose form is on the panel.
+        form: Option<String>,
+        /// The key of the ticket whose status is on the panel.
+        status: Option<String>,
     },
-    /// The help panel closed or shows something else (an offer, the question at
-    /// the end of a guide): neither the form nor a ticket's status is on screen.
-    PanelLeft,
     /// The user pressed Send on a valid form.
     Submitted {
         /// The form's key.
@@ -153,6 +156,8 @@ pub enum Effect {
     },
     /// Show what became of a ticket on the panel.
     ShowStatus {
+        /// The ticket's key: the panel now shows its status.
+        key: String,
         /// What to say.
         shown: Shown,
         /// This answers the user's Send: the Send button is released and focus
@@ -243,13 +248,9 @@ impl Filing {
                 self.resend(&mut out);
             }
             Input::Synced { stored } => self.waiting = stored,
-            Input::FormOpened { key } => {
-                self.form = Some(key);
-                self.shown = None;
-            }
-            Input::PanelLeft => {
-                self.form = None;
-                self.shown = None;
+            Input::Panel { form, status } => {
+                self.form = form;
+                self.shown = status;
             }
             Input::Submitted { key, body } => {
                 let ticket = Waiting {
@@ -273,6 +274,7 @@ impl Filing {
                     let pending = state.is_pending();
                     let id = state.id.clone();
                     out.push(Effect::ShowStatus {
+                        key: key.clone(),
                         shown: Shown::Taken(state),
                         answered: false,
                     });
@@ -391,6 +393,7 @@ impl Filing {
                     self.form = None;
                     self.shown = Some(key.clone());
                     out.push(Effect::ShowStatus {
+                        key: key.clone(),
                         shown: Shown::Taken(state),
                         answered: true,
                     });
@@ -417,8 +420,9 @@ impl Filing {
                 }
                 if current {
                     self.form = None;
-                    self.shown = Some(key);
+                    self.shown = Some(key.clone());
                     out.push(Effect::ShowStatus {
+                        key,
                         shown: Shown::Saved,
                         answered: true,
                     });
