@@ -1,6 +1,10 @@
 //! The engine on a fake clock: every rule of playing guides, without a browser.
 
-use waymark::engine::{Context, Effect, Engine, Input, LauncherStatus, StuckSignal};
+mod common;
+
+use common::sim::{Sim, START};
+use common::{guide, shown_step, waits_for};
+use waymark::engine::{Context, Effect, Input, LauncherStatus, StuckSignal};
 use waymark::events::{EventKind, Trigger};
 use waymark::guide::Guide;
 use waymark::progress::{Progress, RunStatus};
@@ -8,11 +12,6 @@ use waymark::progress::{Progress, RunStatus};
 const HOME: &str = "https://buy.test/app/home";
 const FORM: &str = "https://buy.test/app/requisitions/new";
 const DONE: &str = "https://buy.test/app/requisitions/17";
-
-fn guide(json: serde_json::Value) -> Guide {
-    let text = json.to_string();
-    waymark::validate::parse_guide(&text).unwrap_or_else(|p| panic!("fixture guide invalid: {p:?}"))
-}
 
 /// A four-step tour over two pages using every advance kind but `visible`.
 fn tour() -> Guide {
@@ -34,81 +33,6 @@ fn tour() -> Guide {
     }))
 }
 
-struct Sim {
-    engine: Engine,
-    now: u64,
-    log: Vec<Effect>,
-}
-
-impl Sim {
-    fn new(guides: Vec<Guide>, progress: Vec<Progress>) -> Sim {
-        let ctx = Context {
-            session: "s1".into(),
-            progress,
-            ..Context::default()
-        };
-        Sim {
-            engine: Engine::new(guides, ctx),
-            now: 1_000,
-            log: Vec::new(),
-        }
-    }
-
-    fn send(&mut self, input: Input) -> Vec<Effect> {
-        let out = self.engine.handle(self.now, input);
-        self.log.extend(out.iter().cloned());
-        out
-    }
-
-    fn at(&mut self, ms: u64, input: Input) -> Vec<Effect> {
-        self.now += ms;
-        self.send(input)
-    }
-
-    fn goto(&mut self, url: &str) -> Vec<Effect> {
-        self.send(Input::PageChanged { url: url.into() })
-    }
-
-    fn events(&self) -> Vec<EventKind> {
-        self.log
-            .iter()
-            .filter_map(|e| match e {
-                Effect::Emit(ev) => Some(ev.kind),
-                _ => None,
-            })
-            .collect()
-    }
-
-    fn last_progress(&self) -> Progress {
-        self.log
-            .iter()
-            .rev()
-            .find_map(|e| match e {
-                Effect::Persist(p) => Some(p.clone()),
-                _ => None,
-            })
-            .expect("a progress record was persisted")
-    }
-
-    fn step(&self) -> Option<usize> {
-        self.engine.current().map(|(_, s)| s)
-    }
-}
-
-fn shown_step(effects: &[Effect]) -> Option<usize> {
-    effects.iter().find_map(|e| match e {
-        Effect::ShowStep(v) => Some(v.step),
-        _ => None,
-    })
-}
-
-fn waits_for(effects: &[Effect]) -> Option<usize> {
-    effects.iter().find_map(|e| match e {
-        Effect::WaitFor { step, .. } => Some(*step),
-        _ => None,
-    })
-}
-
 /// Drives the tour to its third step ("amount") on the form page.
 fn to_amount(sim: &mut Sim) {
     sim.goto(HOME);
@@ -128,7 +52,7 @@ fn an_auto_tour_waits_for_its_target_then_shows_the_first_step() {
     assert_eq!(waits_for(&out), Some(0), "{out:?}");
     assert!(out
         .iter()
-        .any(|e| matches!(e, Effect::WakeAt { at } if *at == 1_000 + 3_000)));
+        .any(|e| matches!(e, Effect::WakeAt { at } if *at == START + 3_000)));
     assert_eq!(
         shown_step(&out),
         None,
@@ -319,11 +243,8 @@ fn a_missing_target_is_skipped_after_wait_ms_when_the_step_says_skip() {
     sim.send(Input::TargetFound { step: 0 });
     sim.send(Input::Clicked { on_target: true });
     sim.goto(FORM);
-    assert!(
-        sim.at(1_999, Input::Tick).is_empty(),
-        "not yet: wait_ms is 2000"
-    );
-    let out = sim.at(1, Input::Tick);
+    assert!(sim.advance(1_999).is_empty(), "not yet: wait_ms is 2000");
+    let out = sim.advance(1);
     assert_eq!(
         waits_for(&out),
         Some(2),
@@ -360,8 +281,8 @@ fn dwelling_past_the_step_limit_offers_help_once() {
     let mut sim = Sim::new(vec![tour()], vec![]);
     sim.goto(HOME);
     sim.send(Input::TargetFound { step: 0 });
-    assert!(sim.at(59_999, Input::Tick).is_empty());
-    let out = sim.at(1, Input::Tick);
+    assert!(sim.advance(59_999).is_empty());
+    let out = sim.advance(1);
     assert!(out.iter().any(|e| matches!(
         e,
         Effect::OfferHelp {
@@ -369,10 +290,8 @@ fn dwelling_past_the_step_limit_offers_help_once() {
             ..
         }
     )));
-    assert!(
-        sim.at(120_000, Input::Tick).is_empty(),
-        "offered once per step"
-    );
+    assert!(sim.advance(120_000).is_empty(), "offered once per step");
+    assert!(sim.pending_wakes().is_empty(), "nothing more is due");
     let kinds = sim.events();
     assert!(kinds.ends_with(&[EventKind::StuckDetected, EventKind::HelpOffered]));
 }
@@ -385,7 +304,7 @@ fn a_step_limit_overrides_the_guide_limit() {
     let out = sim.send(Input::TargetFound { step: 3 });
     assert!(
         out.contains(&Effect::WakeAt {
-            at: sim.now + 30_000
+            at: sim.now() + 30_000
         }),
         "{out:?}"
     );
@@ -491,9 +410,9 @@ fn steps_are_shown_in_the_users_language() {
         session: "s".into(),
         ..Context::default()
     };
-    let mut engine = Engine::new(vec![tour()], ctx);
-    engine.handle(0, Input::PageChanged { url: HOME.into() });
-    let out = engine.handle(0, Input::TargetFound { step: 0 });
+    let mut sim = Sim::with_context(vec![tour()], ctx);
+    sim.goto(HOME);
+    let out = sim.send(Input::TargetFound { step: 0 });
     let Some(Effect::ShowStep(view)) = out.first() else {
         panic!()
     };
@@ -671,8 +590,14 @@ fn time_going_backwards_does_not_confuse_deadlines() {
     let mut sim = Sim::new(vec![tour()], vec![]);
     sim.goto(HOME);
     sim.send(Input::TargetFound { step: 0 });
-    sim.now = 0;
-    assert!(sim.send(Input::Tick).is_empty());
+    assert!(sim.advance(59_999).is_empty());
+    // A Tick stamped at the page's start: the host's clock was set back.
+    assert!(sim.stray_tick(59_999).is_empty());
+    assert_eq!(
+        common::offer(&sim.advance(1)),
+        Some(StuckSignal::Dwell),
+        "dwell still fires at its time, 60 s after the step was shown"
+    );
 }
 
 #[test]
@@ -737,4 +662,59 @@ fn a_link_followed_on_a_step_resumes_at_the_step_of_the_page_it_led_to() {
     third.goto("https://buy.test/app/reports");
     assert_eq!(third.step(), None);
     assert!(!third.events().contains(&EventKind::RunResumed));
+}
+
+/// Home, the first step clicked, then the form: its supplier step awaits its target
+/// for 2 s and is skipped when it never comes.
+fn on_the_supplier_step(sim: &mut Sim) {
+    sim.goto(HOME);
+    sim.send(Input::TargetFound { step: 0 });
+    sim.send(Input::Clicked { on_target: true });
+    sim.goto(FORM);
+    assert_eq!(sim.step(), Some(1));
+}
+
+#[test]
+fn a_missing_target_is_skipped_only_because_the_engine_asked_to_be_woken() {
+    let mut sim = Sim::new(vec![tour()], vec![]);
+    on_the_supplier_step(&mut sim);
+    assert_eq!(waits_for(&sim.advance(2_000)), Some(2), "skipped on time");
+
+    // The same engine with its WakeAt lost: the simulator never ticks it, so the
+    // step waits forever. A test of this rule fails on an engine that forgot.
+    let mut forgetful = Sim::new(vec![tour()], vec![]).forgetting_wake_ups();
+    on_the_supplier_step(&mut forgetful);
+    assert!(forgetful.pending_wakes().is_empty());
+    assert!(forgetful.advance(3_600_000).is_empty());
+    assert!(forgetful.run_until_idle().is_empty());
+    assert_eq!(forgetful.step(), Some(1), "never skipped");
+    assert!(!forgetful.events().contains(&EventKind::StepSkipped));
+}
+
+#[test]
+fn running_until_idle_delivers_each_wake_up_at_its_time() {
+    let mut sim = Sim::new(vec![tour()], vec![]);
+    sim.goto(HOME);
+    sim.send(Input::TargetFound { step: 0 });
+    assert_eq!(
+        sim.pending_wakes(),
+        vec![START + 3_000, START + 60_000],
+        "the target's wait and the guide's 60 s dwell limit"
+    );
+    let out = sim.run_until_idle();
+    assert_eq!(common::offer(&out), Some(StuckSignal::Dwell));
+    assert_eq!(
+        sim.now(),
+        START + 60_000,
+        "the clock stops at the last wake-up"
+    );
+    assert!(sim.pending_wakes().is_empty());
+    assert!(sim.run_until_idle().is_empty(), "idle: nothing more is due");
+}
+
+#[test]
+#[should_panic(expected = "tests do not send Tick")]
+fn the_simulator_keeps_ticks_to_itself() {
+    let mut sim = Sim::new(vec![tour()], vec![]);
+    sim.send(Input::Tick);
 }

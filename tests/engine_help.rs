@@ -1,10 +1,14 @@
 //! Stuck signals, help offers, tickets and "Did this solve it?", on a fake clock.
 
-use waymark::engine::{Context, Effect, Engine, HelpChoice, Input, SolvedAnswer, StuckSignal};
+mod common;
+
+use common::sim::Sim;
+use common::{facts, offer};
+use waymark::engine::{Context, Effect, HelpChoice, Input, SolvedAnswer, StuckSignal};
 use waymark::events::{EventKind, Trigger};
 use waymark::guide::Guide;
 use waymark::stuck::Thresholds;
-use waymark::ticket::{compose, TicketFacts};
+use waymark::ticket::compose;
 
 const FORM: &str = "https://buy.test/app/form";
 
@@ -22,88 +26,76 @@ fn guide() -> Guide {
     waymark::validate::parse_guide(&json.to_string()).unwrap()
 }
 
-struct Sim {
-    engine: Engine,
-    now: u64,
+/// A session with a global dwell limit of 120 s.
+fn context() -> Context {
+    Context {
+        session: "s".into(),
+        stuck: Thresholds::default().with_dwell(Some(120)),
+        ..Context::default()
+    }
 }
 
-impl Sim {
-    fn new() -> Sim {
-        let ctx = Context {
-            session: "s".into(),
-            stuck: Thresholds::default().with_dwell(Some(120)),
-            ..Context::default()
-        };
-        let mut engine = Engine::new(vec![guide()], ctx);
-        engine.handle(0, Input::PageChanged { url: FORM.into() });
-        Sim { engine, now: 0 }
-    }
+/// The tour's page loaded.
+fn on_form() -> Sim {
+    let mut sim = Sim::with_context(vec![guide()], context());
+    sim.goto(FORM);
+    sim
+}
 
-    fn at(&mut self, dt: u64, input: Input) -> Vec<Effect> {
-        self.now += dt;
-        self.engine.handle(self.now, input)
-    }
-
-    /// Starts the tour from the launcher and shows step `step`.
-    fn reach_step(&mut self, step: usize) {
-        self.at(
-            0,
-            Input::Start {
-                guide: "req".into(),
-                trigger: Trigger::Launcher,
-            },
-        );
-        for i in 0..step {
-            if i == 0 {
-                self.at(1000, Input::Next);
-            } else {
-                self.at(1000, Input::TargetFound { step: i });
-                self.at(1000, Input::Clicked { on_target: true });
-            }
-        }
-        if step > 0 {
-            self.at(500, Input::TargetFound { step });
+/// Starts the tour from the launcher and shows step `step`.
+fn reach_step(sim: &mut Sim, step: usize) {
+    sim.send(Input::Start {
+        guide: "req".into(),
+        trigger: Trigger::Launcher,
+    });
+    for i in 0..step {
+        if i == 0 {
+            sim.at(1000, Input::Next);
+        } else {
+            sim.at(1000, Input::TargetFound { step: i });
+            sim.at(1000, Input::Clicked { on_target: true });
         }
     }
-}
-
-fn offer(effects: &[Effect]) -> Option<StuckSignal> {
-    effects.iter().find_map(|e| match e {
-        Effect::OfferHelp { reason, .. } => Some(*reason),
-        _ => None,
-    })
-}
-
-fn facts(effects: &[Effect]) -> Option<TicketFacts> {
-    effects.iter().find_map(|e| match e {
-        Effect::ComposeTicket(f) => Some(f.clone()),
-        _ => None,
-    })
+    if step > 0 {
+        sim.at(500, Input::TargetFound { step });
+    }
 }
 
 #[test]
 fn dwell_uses_the_step_then_the_guide_then_the_global_limit() {
-    let mut sim = Sim::new();
-    sim.reach_step(1);
+    let mut sim = on_form();
+    reach_step(&mut sim, 1);
+    assert_eq!(offer(&sim.advance(119_999)), None, "global limit 120 s");
+    assert_eq!(offer(&sim.advance(1)), Some(StuckSignal::Dwell));
+    let mut sim = on_form();
+    reach_step(&mut sim, 2);
     assert_eq!(
-        offer(&sim.at(119_999, Input::Tick)),
-        None,
-        "global limit 120 s"
-    );
-    assert_eq!(offer(&sim.at(1, Input::Tick)), Some(StuckSignal::Dwell));
-    let mut sim = Sim::new();
-    sim.reach_step(2);
-    assert_eq!(
-        offer(&sim.at(20_000, Input::Tick)),
+        offer(&sim.advance(20_000)),
         Some(StuckSignal::Dwell),
         "step limit 20 s"
     );
 }
 
 #[test]
+fn dwell_is_noticed_only_through_the_wake_up_the_engine_asks_for() {
+    let mut sim = on_form();
+    reach_step(&mut sim, 2);
+    assert_eq!(offer(&sim.run_until_idle()), Some(StuckSignal::Dwell));
+
+    let mut forgetful = Sim::with_context(vec![guide()], context()).forgetting_wake_ups();
+    forgetful.goto(FORM);
+    reach_step(&mut forgetful, 2);
+    assert_eq!(
+        offer(&forgetful.advance(24 * 3_600_000)),
+        None,
+        "without WakeAt no Tick comes: a day on the step goes unnoticed"
+    );
+}
+
+#[test]
 fn rapid_clicks_that_do_not_advance_offer_help_once() {
-    let mut sim = Sim::new();
-    sim.reach_step(1);
+    let mut sim = on_form();
+    reach_step(&mut sim, 1);
     let mut offers = Vec::new();
     for _ in 0..8 {
         offers.extend(offer(&sim.at(300, Input::Clicked { on_target: false })));
@@ -113,8 +105,8 @@ fn rapid_clicks_that_do_not_advance_offer_help_once() {
 
 #[test]
 fn going_back_and_forth_offers_help() {
-    let mut sim = Sim::new();
-    sim.reach_step(1);
+    let mut sim = on_form();
+    reach_step(&mut sim, 1);
     let mut offers = Vec::new();
     for _ in 0..3 {
         offers.extend(offer(&sim.at(1000, Input::Back)));
@@ -126,14 +118,11 @@ fn going_back_and_forth_offers_help() {
 
 #[test]
 fn an_error_message_in_the_page_offers_help_and_the_step_names_the_selector() {
-    let mut sim = Sim::new();
-    sim.at(
-        0,
-        Input::Start {
-            guide: "req".into(),
-            trigger: Trigger::Api,
-        },
-    );
+    let mut sim = on_form();
+    sim.send(Input::Start {
+        guide: "req".into(),
+        trigger: Trigger::Api,
+    });
     sim.at(1000, Input::Next);
     let shown = sim.at(100, Input::TargetFound { step: 1 });
     let Some(Effect::ShowStep(view)) = shown.first() else {
@@ -161,8 +150,8 @@ fn an_error_message_in_the_page_offers_help_and_the_step_names_the_selector() {
 
 #[test]
 fn contact_it_composes_a_ticket_with_the_guide_step_and_what_was_done() {
-    let mut sim = Sim::new();
-    sim.reach_step(1);
+    let mut sim = on_form();
+    reach_step(&mut sim, 1);
     sim.at(5_000, Input::StuckPressed);
     let out = sim.at(
         2_000,
@@ -218,8 +207,8 @@ fn contact_it_composes_a_ticket_with_the_guide_step_and_what_was_done() {
 
 #[test]
 fn related_help_opens_the_guides_help_page_and_show_again_reshows_the_step() {
-    let mut sim = Sim::new();
-    sim.reach_step(1);
+    let mut sim = on_form();
+    reach_step(&mut sim, 1);
     sim.at(1000, Input::StuckPressed);
     let out = sim.at(
         1000,
@@ -245,8 +234,8 @@ fn related_help_opens_the_guides_help_page_and_show_again_reshows_the_step() {
 
 #[test]
 fn a_guide_from_the_launcher_asks_whether_it_solved_the_problem() {
-    let mut sim = Sim::new();
-    sim.reach_step(2);
+    let mut sim = on_form();
+    reach_step(&mut sim, 2);
     let out = sim.at(1000, Input::Next);
     assert!(out.contains(&Effect::AskSolved {
         guide: "req".into()
@@ -274,14 +263,11 @@ fn a_guide_from_the_launcher_asks_whether_it_solved_the_problem() {
 
 #[test]
 fn an_automatic_guide_without_help_does_not_ask() {
-    let mut sim = Sim::new();
-    sim.at(
-        0,
-        Input::Start {
-            guide: "req".into(),
-            trigger: Trigger::Auto,
-        },
-    );
+    let mut sim = on_form();
+    sim.send(Input::Start {
+        guide: "req".into(),
+        trigger: Trigger::Auto,
+    });
     sim.at(1000, Input::Next);
     sim.at(100, Input::TargetFound { step: 1 });
     sim.at(100, Input::Clicked { on_target: true });

@@ -1,11 +1,16 @@
 //! Properties of the engine under arbitrary input sequences: it never panics, never
 //! leaves the step range, and every run ends at most once (exactly once unless it is
-//! still the current run).
+//! still the current run). Time passes on the simulated host (tests/common/sim.rs),
+//! which ticks the engine at every wake-up it asks for.
 
 use std::collections::BTreeMap;
 
+mod common;
+
+use common::sim::Sim;
 use proptest::prelude::*;
-use waymark::engine::{Context, Effect, Engine, Input};
+use proptest::test_runner::TestCaseError;
+use waymark::engine::{Context, Effect, Input};
 use waymark::events::{EventKind, Trigger};
 use waymark::guide::Guide;
 
@@ -66,48 +71,71 @@ fn input() -> impl Strategy<Value = Input> {
     ]
 }
 
+/// What the properties track across one sequence.
+#[derive(Default)]
+struct Runs {
+    started: Vec<String>,
+    ends: BTreeMap<String, usize>,
+}
+
+/// Checks one batch of effects against the engine's state right after it.
+fn check(
+    sim: &Sim,
+    steps: &BTreeMap<String, usize>,
+    runs: &mut Runs,
+    effects: Vec<Effect>,
+) -> Result<(), TestCaseError> {
+    for effect in effects {
+        match effect {
+            Effect::ShowStep(v) => prop_assert!(v.step < v.total),
+            Effect::WaitFor { step, .. } | Effect::WatchVisible { step, .. } => {
+                let (g, _) = sim.engine.current().expect("a wait belongs to a run");
+                prop_assert!(step < steps[g]);
+            }
+            Effect::Persist(p) => prop_assert!(p.step <= steps[&p.guide].max(1)),
+            Effect::Emit(ev) => {
+                if let Some(run) = ev.run.clone() {
+                    match ev.kind {
+                        EventKind::RunStarted => runs.started.push(run),
+                        EventKind::RunCompleted | EventKind::RunDismissed => {
+                            *runs.ends.entry(run).or_default() += 1
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some((g, s)) = sim.engine.current() {
+        prop_assert!(s < steps[g], "step {s} of {g}");
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
+    /// Time passes on the simulator's clock, which ticks at every requested wake-up;
+    /// a `Tick` in the sequence is one the engine did not ask for.
     #[test]
     fn no_input_sequence_panics_leaves_the_step_range_or_ends_a_run_twice(
         seq in prop::collection::vec((0u64..20_000, input()), 1..80)
     ) {
         let guides = guides();
         let steps: BTreeMap<String, usize> = guides.iter().map(|g| (g.id.clone(), g.steps.len())).collect();
-        let mut engine = Engine::new(guides, Context { session: "p".into(), ..Context::default() });
-        let mut now = 0;
-        let mut ends: BTreeMap<String, usize> = BTreeMap::new();
-        let mut started: Vec<String> = Vec::new();
+        let mut sim = Sim::with_context(guides, Context { session: "p".into(), ..Context::default() });
+        let mut runs = Runs::default();
         for (dt, input) in seq {
-            now += dt;
-            for effect in engine.handle(now, input) {
-                match effect {
-                    Effect::ShowStep(v) => prop_assert!(v.step < v.total),
-                    Effect::WaitFor { step, .. } | Effect::WatchVisible { step, .. } => {
-                        let (g, _) = engine.current().expect("a wait belongs to a run");
-                        prop_assert!(step < steps[g]);
-                    }
-                    Effect::Persist(p) => prop_assert!(p.step <= steps[&p.guide].max(1)),
-                    Effect::Emit(ev) => {
-                        if let Some(run) = ev.run.clone() {
-                            match ev.kind {
-                                EventKind::RunStarted => started.push(run),
-                                EventKind::RunCompleted | EventKind::RunDismissed => *ends.entry(run).or_default() += 1,
-                                _ => {}
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            if let Some((g, s)) = engine.current() {
-                prop_assert!(s < steps[g], "step {s} of {g}");
-            }
+            let woken = sim.advance(dt);
+            check(&sim, &steps, &mut runs, woken)?;
+            let out = if input == Input::Tick { sim.stray_tick(0) } else { sim.send(input) };
+            check(&sim, &steps, &mut runs, out)?;
         }
+        let engine = &sim.engine;
         let current_run = engine.current().and_then(|(g, _)| engine.progress(g)).map(|p| p.run.clone());
-        for run in &started {
-            let n = ends.get(run).copied().unwrap_or(0);
+        for run in &runs.started {
+            let n = runs.ends.get(run).copied().unwrap_or(0);
             prop_assert!(n <= 1, "run {run} ended {n} times");
             if Some(run) != current_run.as_ref() {
                 prop_assert_eq!(n, 1, "run {} is over but never ended", run);
