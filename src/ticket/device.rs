@@ -258,7 +258,7 @@ impl Filing {
                     body,
                     reported: false,
                 };
-                self.waiting.retain(|w| w.key != ticket.key);
+                self.take(&ticket.key);
                 self.waiting.push(ticket.clone());
                 out.push(Effect::Store);
                 self.send(ticket, &mut out);
@@ -334,9 +334,16 @@ impl Filing {
     /// Posts every waiting ticket not already on its way; any planned retry is off.
     fn resend(&mut self, out: &mut Vec<Effect>) {
         self.retry_at = None;
-        for t in self.waiting.clone() {
+        for i in 0..self.waiting.len() {
+            let t = self.waiting[i].clone();
             self.send(t, out);
         }
+    }
+
+    /// Takes the ticket with `key` off the list (keys are unique on it).
+    fn take(&mut self, key: &str) -> bool {
+        let found = self.waiting.iter().position(|w| w.key == key);
+        found.map(|i| self.waiting.remove(i)).is_some()
     }
 
     /// Reports "ticket filed" for `key`, once per page.
@@ -352,9 +359,7 @@ impl Filing {
 
     /// Takes `key` off the device.
     fn forget(&mut self, key: &str, out: &mut Vec<Effect>) {
-        let before = self.waiting.len();
-        self.waiting.retain(|w| w.key != key);
-        if self.waiting.len() != before {
+        if self.take(key) {
             out.push(Effect::Store);
         }
     }
@@ -370,7 +375,9 @@ impl Filing {
     }
 
     fn answered(&mut self, now: Millis, key: String, answer: Answer, out: &mut Vec<Effect>) {
-        self.in_flight.retain(|k| *k != key);
+        if let Some(i) = self.in_flight.iter().position(|k| *k == key) {
+            self.in_flight.swap_remove(i);
+        }
         let current = self.form.as_deref() == Some(key.as_str());
         // "Ticket filed" goes out once per ticket, when the server has it or it is
         // saved to be sent later, whichever page that happens on; a ticket that is not
