@@ -15,14 +15,15 @@ use crate::context::Ctx;
 use crate::dom;
 use crate::msg::{post, LayoutMsg, Msg};
 use crate::overlay::{PADDING, RADIUS};
-use crate::popover::directed;
 use crate::tips::Tips;
 use crate::tour::Tour;
 
-fn place_options() -> PlaceOptions {
+/// The step popover's placement; `rtl`: the page reads right to left.
+fn place_options(rtl: bool) -> PlaceOptions {
     PlaceOptions {
         gap: 12.0,
         arrow_size: 12.0,
+        rtl,
         ..PlaceOptions::default()
     }
 }
@@ -101,13 +102,7 @@ impl Layout {
             let placed = match r.target {
                 Some(m) => {
                     let at = m.visible.unwrap_or(m.full).inflate(PADDING);
-                    geometry::place(
-                        at,
-                        r.size,
-                        vp,
-                        directed(r.placement, ctx.rtl),
-                        &place_options(),
-                    )
+                    geometry::place(at, r.size, vp, r.placement, &place_options(ctx.rtl))
                 }
                 None => geometry::centered(r.size, vp),
             };

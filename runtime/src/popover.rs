@@ -7,7 +7,7 @@
 //! name is the title and the step count, its description the body.
 
 use waymark::engine::StepView;
-use waymark::geometry::{Placed, Placement, Side, Size};
+use waymark::geometry::{Placed, Side, Size};
 use web_sys::{Element, HtmlElement};
 
 use crate::i18n::{self, Words};
@@ -94,10 +94,7 @@ impl Popover {
         self.back.set_text_content(Some(words.back));
         dom::set_hidden(&self.back, !view.can_back);
         self.show_me.set_text_content(Some(words.show_me));
-        dom::set_hidden(
-            &self.show_me,
-            view.target.is_none() || view.advance == waymark::engine::AdvanceKind::Next,
-        );
+        dom::set_hidden(&self.show_me, !waymark::presentation::offers_show_me(view));
         let label = if view.is_last { words.done } else { words.next };
         self.next.set_text_content(Some(label));
         dom::set_hidden(&self.next, !view.can_next);
@@ -235,43 +232,4 @@ fn write_arrow(arrow: &HtmlElement, a: Option<(Side, i32)>) {
     };
     dom::style(arrow, "left", &left);
     dom::style(arrow, "top", &top);
-}
-
-/// A guide's placement read in the page's direction: on a right-to-left page,
-/// "right" is where "left" was and a start edge is on the right.
-pub fn directed(p: Placement, rtl: bool) -> Placement {
-    if !rtl {
-        return p;
-    }
-    use waymark::geometry::Alignment;
-    let side = match p.side() {
-        Side::Left => Side::Right,
-        Side::Right => Side::Left,
-        s => s,
-    };
-    let alignment = match (side, p.alignment()) {
-        (Side::Top | Side::Bottom, Some(Alignment::Start)) => Some(Alignment::End),
-        (Side::Top | Side::Bottom, Some(Alignment::End)) => Some(Alignment::Start),
-        (_, a) => a,
-    };
-    Placement::new(side, alignment)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn right_to_left_pages_mirror_sides_and_vertical_alignments() {
-        use Placement as P;
-        assert_eq!(directed(P::RightStart, false), P::RightStart);
-        assert_eq!(directed(P::Right, true), P::Left);
-        assert_eq!(
-            directed(P::LeftEnd, true),
-            P::RightEnd,
-            "left/right keep top/bottom alignment"
-        );
-        assert_eq!(directed(P::BottomStart, true), P::BottomEnd);
-        assert_eq!(directed(P::Top, true), P::Top);
-    }
 }

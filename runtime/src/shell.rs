@@ -18,6 +18,7 @@ use wasm_bindgen::JsCast;
 use waymark::engine::{Context, Effect, Engine, Input, Starter};
 use waymark::events::{AnalyticsEvent, Trigger};
 use waymark::guide::Guide;
+use waymark::presentation::{offer_place, OfferPlace};
 use web_sys::{Element, Event, KeyboardEvent};
 
 use crate::a11y::A11y;
@@ -308,7 +309,7 @@ impl Shell {
             // A lost target on a shown step is explained in the popover, which
             // already lets the user go on; every other offer opens the help panel.
             Effect::OfferHelp { reason, .. }
-                if reason.as_str() == "target_missing" && self.tour.is_shown() =>
+                if offer_place(reason, self.tour.is_shown()) == OfferPlace::PopoverNote =>
             {
                 self.tour.note_missing(ctx.words);
             }

@@ -17,7 +17,7 @@ use crate::context::Ctx;
 use crate::i18n::Words;
 use crate::msg::{post, Msg, TipsMsg};
 use crate::targets::{self, Found, Lookup, Measured};
-use crate::{dom, interaction, markup, popover};
+use crate::{dom, interaction, markup};
 
 struct Item {
     view: TipView,
@@ -359,9 +359,13 @@ impl Tips {
             if self.open == Some(i) {
                 match visible {
                     Some(r) => {
-                        let preferred = popover::directed(item.view.placement, rtl);
-                        let placed =
-                            geometry::place(r, reads.bubble, viewport, preferred, &tip_options());
+                        let placed = geometry::place(
+                            r,
+                            reads.bubble,
+                            viewport,
+                            item.view.placement,
+                            &tip_options(rtl),
+                        );
                         let at = (dom::px(placed.x), dom::px(placed.y));
                         if self.at != Some(at) {
                             dom::style(&self.bubble, "transform", &dom::translate(at.0, at.1));
@@ -379,10 +383,12 @@ impl Tips {
     }
 }
 
-fn tip_options() -> PlaceOptions {
+/// A tip bubble's placement; `rtl`: the page reads right to left.
+fn tip_options(rtl: bool) -> PlaceOptions {
     PlaceOptions {
         gap: 10.0,
         arrow_size: 0.0,
+        rtl,
         ..PlaceOptions::default()
     }
 }

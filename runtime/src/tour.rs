@@ -14,6 +14,7 @@ use wasm_bindgen::JsCast;
 use waymark::engine::{AdvanceKind, Input, StepView};
 use waymark::geometry::{Placed, Placement, Rect, Size, Spotlight};
 use waymark::guide::Target;
+use waymark::presentation::ErrorWatch;
 use web_sys::Element;
 
 use crate::context::Ctx;
@@ -55,7 +56,7 @@ pub struct Tour {
     inert_pending: bool,
     raised_over: Option<Element>,
     /// Matches of the step's error selector already on the page.
-    errors_seen: u32,
+    errors: ErrorWatch,
 }
 
 impl Tour {
@@ -71,7 +72,7 @@ impl Tour {
             scroll_pending: false,
             inert_pending: false,
             raised_over: None,
-            errors_seen: 0,
+            errors: ErrorWatch::new(),
         }
     }
 
@@ -116,7 +117,7 @@ impl Tour {
                 Lookup::Missing(_) => None,
             },
         };
-        let modal = view.advance == AdvanceKind::Next && !view.allow_interaction;
+        let modal = waymark::presentation::is_modal(&view);
         ctx.rtl = layer::page_is_rtl();
         ctx.layer.set_direction(ctx.rtl, &ctx.cfg.locale);
         self.popover.render(&view, ctx.words, modal);
@@ -454,28 +455,20 @@ impl Tour {
     /// After the DOM changed: a new match of the step's error selector is a sign
     /// the user is stuck.
     fn check_errors(&mut self, ctx: &mut Ctx) {
-        let selector = self
-            .step
-            .as_ref()
-            .and_then(|s| s.view.error_selector.clone());
-        let Some(selector) = selector else {
-            self.errors_seen = 0;
-            return;
-        };
-        let now = count_visible(&selector);
-        if now > self.errors_seen {
+        if self.errors.observe(self.count_errors()) {
             ctx.later(Input::ErrorShown);
         }
-        self.errors_seen = now;
+    }
+
+    /// Visible matches of the shown step's error selector; `None` without one.
+    fn count_errors(&self) -> Option<u32> {
+        let s = self.step.as_ref()?;
+        s.view.error_selector.as_deref().map(count_visible)
     }
 
     /// A step arrived: errors already on the page are not news.
     fn reset_errors(&mut self) {
-        self.errors_seen = self
-            .step
-            .as_ref()
-            .and_then(|s| s.view.error_selector.as_deref())
-            .map_or(0, count_visible);
+        self.errors.reset(self.count_errors());
     }
 }
 
