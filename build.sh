@@ -2,7 +2,7 @@
 # Waymark's one build script.
 #
 #   ./build.sh [build]   install what is missing, build the runtime and editor to wasm
-#                        (into www/sdk/ and www/editor/pkg/) and the server binary
+#                        (`cargo xtask dist`, into www/) and the server binary
 #   ./build.sh serve     build, then run the demo server (http://127.0.0.1:8080/demo/)
 #   ./build.sh test      every check: fmt, clippy, native tests, wasm builds, the
 #                        runtime's browser tests, guide validation, the e2e suite;
@@ -18,9 +18,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 ROOT=$PWD
 
+# xtask/src/main.rs checks wasm-opt's major version (BINARYEN_MAJOR) against this.
 BINARYEN_VERSION=132.0.0
 WASM_TARGET=wasm32-unknown-unknown
-WASM_PROFILE=wasm-release
 CHROMIUM=/usr/bin/chromium
 CHROMEDRIVER=/usr/bin/chromedriver
 
@@ -253,104 +253,13 @@ stop_rt() {
 
 # --- builds ------------------------------------------------------------------------
 
-# build_wasm CRATE OUT_DIR OUT_NAME [CARGO_ARGS...]: cargo → wasm-bindgen → wasm-opt
-# (-Oz, after the flags in WASM_OPT_FLAGS when set).
-# Replaces OUT_DIR's OUT_NAME files only, so two builds may share a folder.
-build_wasm() {
-    local crate=$1 out_dir=$2 out_name=$3
-    shift 3
-    local artifact="target/$WASM_TARGET/$WASM_PROFILE/${crate//-/_}.wasm"
-    stage "build $crate${*:+ ($*)} (wasm)"
-    cargo build --profile "$WASM_PROFILE" --target "$WASM_TARGET" -p "$crate" "$@"
-    rm -rf "$out_dir/$out_name.js" "$out_dir/${out_name}_bg.wasm" "$out_dir/snippets"
-    wasm-bindgen --target web --no-typescript --out-dir "$out_dir" --out-name "$out_name" "$artifact"
-    # shellcheck disable=SC2086 # WASM_OPT_FLAGS is a list of flags
-    wasm-opt ${WASM_OPT_FLAGS:-} -Oz "$out_dir/${out_name}_bg.wasm" -o "$out_dir/${out_name}_bg.wasm"
-}
-
-# append_loader GLUE IS_PICK_BUILD: appends the loader (runtime/js/loader.js) to the
-# wasm-bindgen glue, so one module file starts the wasm, exports the API and handles
-# the one-tag embed; the pick build's copy is told it is the pick build.
-append_loader() {
-    local glue=$1 pick=$2 tmp
-    grep -q '^async function __wbg_init' "$glue" ||
-        die "the wasm-bindgen glue has no __wbg_init: update runtime/js/loader.js"
-    # Idempotent and atomic: another build in the same tree may be doing this too.
-    tmp=$(mktemp www/sdk/.loader.js.XXXXXX)
-    sed '/^\/\/ ---- Waymark loader/,$d' "$glue" >"$tmp"
-    sed "s/^const PICK_BUILD = false;/const PICK_BUILD = $pick;/" runtime/js/loader.js >>"$tmp"
-    grep -q "^const PICK_BUILD = $pick;" "$tmp" || die "runtime/js/loader.js has no PICK_BUILD line"
-    chmod 644 "$tmp"
-    mv -f "$tmp" "$glue"
-}
-
-# The runtime every host page loads (www/sdk/waymark.js + waymark_bg.wasm), and the
-# same runtime with the editor's pick mode and preview (feature `pick`: pick.js +
-# pick_bg.wasm), which waymark.js runs instead only inside the editor's frame.
-# wasm-opt inlines every function that has one caller, however big: the shell's
-# loop became one 36 KB function whose thousands of locals compress badly.
-# Inlining only small ones (up to 20 instructions) in every pass: ~7.6 KB
-# gzipped less (measured: 0: 6.1 KB, 4: 7.0, 10: 7.5, 15: 7.6, 30: 7.5, 60: 5.6).
-# Tiny functions inlined anywhere up to 6 instructions (default 2): ~250 B less than
-# 2, and 62 fewer functions (562, not 624) for V8 to compile on the first step (3:
-# 203 B less than 2; 5: 23 B more than 6; 10: 3.8 KB more). Each function V8
-# compiles lazily, on its first call, costs the first step ~30 us however small;
-# handlers a page does not call stay out of line.
-# The editor's wasm gets the same limits: 522 -> 486 KB gzipped.
-WASM_INLINE="--one-caller-inline-max-function-size=20 --always-inline-max-function-size=6"
-
-# shrink_runtime_wasm WASM: the runtime's size passes after build_wasm's first -Oz
-# (also applied to the core's share measured by `./build.sh bench`).
-shrink_runtime_wasm() {
-    local wasm=$1
-    # shellcheck disable=SC2086 # WASM_INLINE is a list of flags
-    {
-        # Flattened and re-looped control flow gives -Oz more to merge: ~750 B gzipped
-        # less, and a second round 74 B more (measured: --type-ssa --gufa,
-        # --inlining-optimizing, -O3 first: no gain).
-        wasm-opt $WASM_INLINE --flatten --rereloop -Oz --flatten --rereloop -Oz \
-            "$wasm" -o "$wasm"
-        # Optimising until nothing changes takes ~10 s more and saves ~9 KB gzipped.
-        wasm-opt $WASM_INLINE -Oz --converge "$wasm" -o "$wasm"
-    }
-}
-
-build_runtime() {
-    mkdir -p www/sdk
-    WASM_OPT_FLAGS=$WASM_INLINE build_wasm waymark-runtime www/sdk waymark
-    shrink_runtime_wasm www/sdk/waymark_bg.wasm
-    # Short import and export names in the wasm and the glue: ~6 KB gzipped less.
-    # The producers and target-features sections are for tools, not browsers.
-    local names
-    names=$(mktemp -t waymark-names.XXXXXX)
-    wasm-opt --minify-imports-and-exports-and-modules --strip-producers --strip-target-features \
-        www/sdk/waymark_bg.wasm -o www/sdk/waymark_bg.wasm >"$names"
-    node runtime/js/shorten-names.mjs "$names" www/sdk/waymark.js www/sdk/waymark_bg.wasm
-    rm -f "$names"
-    append_loader www/sdk/waymark.js false
-    # Minified (names local to the module, whitespace, comments): ~2.7 KB gzipped less.
-    terser www/sdk/waymark.js --module --compress --mangle -o www/sdk/waymark.js
-    # V8's explicit compile hint: most glue functions are called by the first init, so
-    # V8 compiles them with the script (off the main thread while it streams) instead
-    # of one by one during init (~6 ms of the first step; load time unchanged).
-    sed -i '1i //# allFunctionsCalledOnLoad' www/sdk/waymark.js
-    WASM_OPT_FLAGS=$WASM_INLINE build_wasm waymark-runtime www/sdk pick --features pick
-    append_loader www/sdk/pick.js true
-}
-
+# The runtime and the editor to wasm, into www/sdk/ and www/editor/pkg/, and the
+# Brotli and gzip copies of every asset the server sends: cargo, wasm-bindgen, the
+# wasm-opt size passes, short import/export names, the loader, terser and
+# scripts/precompress.mjs, each step checked (xtask/src/main.rs).
 build_wasm_all() {
-    build_runtime
-    WASM_OPT_FLAGS=$WASM_INLINE build_wasm waymark-editor www/editor/pkg waymark_editor
-    precompress_assets
-}
-
-# Brotli (quality 11) and gzip (level 9) copies, FILE.br and FILE.gz, beside each
-# asset the server sends (the SDK, the editor, the demo, the landing page), rewritten
-# every build; the server sends one to a client that accepts it and ignores a copy
-# older than its file (server/src/http/static_files/encoding.rs).
-precompress_assets() {
-    stage "precompress (br, gzip)"
-    node scripts/precompress.mjs www/sdk www/editor www/demo www/index.html
+    stage "wasm pipeline (cargo xtask dist --release)"
+    cargo xtask dist --release
 }
 
 build_server_release() {
@@ -559,22 +468,11 @@ bench_wire() {
     stop_server
 }
 
-# How much of the runtime's wasm is the core: runtime/examples/core_only.rs runs the
+# How much of the runtime's wasm is the core: runtime/examples/core_only.rs (the
 # runtime's guide reader, validation, engine, ticket drafting, markup and geometry
-# with none of its DOM code, built and shrunk like the runtime's wasm.
+# with none of its DOM code), built and shrunk like the runtime's wasm.
 bench_core_share() {
-    local out
-    out=$(mktemp -d -t waymark-core.XXXXXX)
-    cargo build --profile "$WASM_PROFILE" --target "$WASM_TARGET" -p waymark-runtime --example core_only
-    wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name core \
-        "target/$WASM_TARGET/$WASM_PROFILE/examples/core_only.wasm"
-    # shellcheck disable=SC2086 # WASM_INLINE is a list of flags
-    wasm-opt $WASM_INLINE -Oz "$out/core_bg.wasm" -o "$out/core_bg.wasm"
-    shrink_runtime_wasm "$out/core_bg.wasm"
-    wasm-opt --strip-producers --strip-target-features "$out/core_bg.wasm" -o "$out/core_bg.wasm"
-    printf '%-8s %7s KB gzipped (wasm: the core as the runtime runs it, no DOM code)\n' \
-        core "$(kb "$(gzip_bytes "$out/core_bg.wasm")")"
-    rm -rf "$out"
+    cargo xtask core-share
 }
 
 # The runtime in headless Chromium against a release server: the first step painted

@@ -45,6 +45,9 @@ pub mod targeting;
 pub mod text;
 pub mod ticket;
 pub mod validate;
+/// The API's JSON bodies, one declaration for the server, the editor and the page.
+#[cfg(feature = "wire")]
+pub mod wire;
 
 /// Milliseconds since the Unix epoch, as given by the host. The core never reads a clock.
 pub type Millis = u64;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// `GET /v1/apps/{app}/tickets/{id}`, the inbox and its `?status=` filter). The serde
 /// names are the API's strings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TicketStatus {
     /// In the server's outbox, not tried yet.

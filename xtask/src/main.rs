@@ -195,6 +195,8 @@ impl WasmBuild<'_> {
 
 struct Build {
     root: PathBuf,
+    /// Cargo's target folder (`cargo metadata`: CARGO_TARGET_DIR and config honoured).
+    target: Option<PathBuf>,
     /// PATH with the project's tool folders first.
     path: OsString,
     step: String,
@@ -216,6 +218,7 @@ impl Build {
         let path = std::env::join_paths(dirs).expect("PATH entries without separators");
         Build {
             root,
+            target: None,
             path,
             step: "setup".into(),
         }
@@ -410,6 +413,28 @@ impl Build {
         Ok(())
     }
 
+    /// Cargo's target folder, from `cargo metadata` (read once).
+    fn target_dir(&mut self) -> Result<PathBuf> {
+        if let Some(dir) = &self.target {
+            return Ok(dir.clone());
+        }
+        let metadata =
+            self.output(
+                self.cargo()
+                    .args(["metadata", "--no-deps", "--format-version", "1"]),
+            )?;
+        let dir = serde_json::from_slice::<serde_json::Value>(&metadata)
+            .ok()
+            .and_then(|m| m.get("target_directory")?.as_str().map(PathBuf::from));
+        match dir {
+            Some(dir) => {
+                self.target = Some(dir.clone());
+                Ok(dir)
+            }
+            None => self.fail(None, "`cargo metadata` named no target_directory"),
+        }
+    }
+
     fn tool_version(&self, tool: &str) -> Result<String> {
         let out = self.output(self.command(tool).arg("--version"))?;
         Ok(String::from_utf8_lossy(&out).trim().to_string())
@@ -525,8 +550,7 @@ impl Build {
         }
         self.run(&mut cargo)?;
         let artifact = self
-            .root
-            .join("target")
+            .target_dir()?
             .join(WASM_TARGET)
             .join(profile_dir)
             .join(format!("{}.wasm", build.krate.replace('-', "_")));
@@ -901,8 +925,7 @@ impl Build {
             "core_only",
         ]))?;
         let artifact = self
-            .root
-            .join("target")
+            .target_dir()?
             .join(WASM_TARGET)
             .join(WASM_PROFILE)
             .join("examples/core_only.wasm");
