@@ -9,7 +9,9 @@
 #                        `./build.sh test static|native|browser|e2e [SPEC...]` one stage
 #   ./build.sh bench     build, then print transfer sizes (gzipped glue + wasm), time
 #                        the runtime in Chromium and run the server's event-ingest
-#                        benchmark (BENCHMARKS.md)
+#                        benchmark (BENCHMARKS.md); `./build.sh bench faults` counts
+#                        tickets in a real RT through a slow start, a 10-minute outage
+#                        and 1,000 tickets filed during one (about 25 minutes)
 #
 # Safe to run twice: each tool is installed only when missing. Tools that are not
 # Rust crates live in the project (.tools/ and node_modules/), never globally via npm.
@@ -519,6 +521,15 @@ bench_insights() {
     cargo bench -p waymark-server --bench insights
 }
 
+# Tickets through faults of a real Request Tracker 5 (its own instance, scripts/rt.sh):
+# slow start, down 10 minutes, 1,000 tickets filed during an outage; prints one FAULT
+# row each and fails on a lost or duplicated ticket (server/benches/faults.rs).
+bench_faults() {
+    scripts/rt.sh install
+    stage "faults benchmark (real RT 5: slow start, 10 min down, 1,000 tickets in an outage)"
+    cargo bench -p waymark-server --bench faults
+}
+
 main() {
     local command=${1:-build}
     [[ $# -gt 0 ]] && shift
@@ -526,8 +537,14 @@ main() {
         build) cmd_build ;;
         serve) cmd_serve "$@" ;;
         test) cmd_test "$@" ;;
-        bench) cmd_bench ;;
-        -h | --help | help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
+        bench)
+            case ${1:-} in
+                "") cmd_bench ;;
+                faults) bench_faults ;;
+                *) die "unknown bench '$1' (faults, or none for the rest)" ;;
+            esac
+            ;;
+        -h | --help | help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' ;;
         *) die "unknown command '$command' (build | serve | test | bench)" ;;
     esac
 }

@@ -71,15 +71,8 @@ pub struct BundleVersion {
     pub guide: serde_json::Value,
 }
 
-/// What an import did.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct ImportReport {
-    pub apps_created: u64,
-    pub guides_created: u64,
-    pub drafts_saved: u64,
-    pub versions_imported: u64,
-    pub versions_unchanged: u64,
-}
+/// What an import did: a wire type, as the editor reads it.
+pub use waymark::wire::ImportReport;
 
 /// Every app (or one) as a bundle.
 pub async fn export(db: &Db, only: Option<&str>) -> Result<Bundle, AuthoringError> {

@@ -261,8 +261,8 @@ async fn fill_demo_data(db: &Db, config: &Config, args: &DemoDataArgs) -> Result
         .await
         .map_err(|e| format!("cannot bring the insights rollups up to date: {e}"))?;
     let refreshed = refreshing.elapsed();
-    let first_day = crate::http::insights::format_day(tomorrow / DAY - i64::from(args.days));
-    let last_day = crate::http::insights::format_day(tomorrow / DAY - 1);
+    let first_day = waymark::wire::Day(tomorrow / DAY - i64::from(args.days));
+    let last_day = waymark::wire::Day(tomorrow / DAY - 1);
     println!(
         "demo data for app `{}` (seed {}): {} events of {users} users over {} days, {first_day} to {last_day}, in segments {}",
         args.app,

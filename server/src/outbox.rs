@@ -25,7 +25,7 @@ use crate::db::tickets::{self, Attempt, TicketRow};
 use crate::db::Db;
 use crate::helpdesk::{Connector, DeliveryError};
 use crate::prometheus::Metrics;
-use crate::tickets::TicketRequest;
+use crate::tickets::{TicketRequest, TicketRules};
 use crate::workers::Workers;
 
 /// Retry settings, from the configuration (`[outbox]`).

@@ -6,53 +6,36 @@
 //! [`crate::db::tickets`]'s job, delivering it [`crate::outbox`]'s.
 
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use waymark::guide::Priority;
 use waymark::validate::Problem;
 
 use crate::helpdesk::{OutboundTicket, Requester};
 
-/// `POST /v1/apps/{app}/tickets`: the draft the user reviewed and sent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TicketRequest {
-    pub subject: String,
-    /// The description with the attachments the user kept, as plain text.
-    pub description: String,
-    #[serde(default)]
-    pub category: Option<String>,
-    #[serde(default)]
-    #[schema(value_type = String, example = "normal")]
-    pub priority: Priority,
-    /// The guide and step the user was on, if any.
-    #[serde(default)]
-    pub guide: Option<String>,
-    #[serde(default)]
-    pub step: Option<String>,
-    #[serde(default)]
-    pub page_url: Option<String>,
-    #[serde(default)]
-    pub user: Option<TicketUser>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TicketUser {
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    /// `hex(HMAC-SHA256(app secret, id))`, required when the app has a secret.
-    pub hash: Option<String>,
-}
+/// `POST /v1/apps/{app}/tickets`'s body: one declaration in the core's wire contract,
+/// with this module's rules ([`TicketRules`]).
+pub use waymark::wire::{TicketRequest, TicketUser};
 
 pub const MAX_SUBJECT: usize = 200;
 pub const MAX_DESCRIPTION: usize = 64 * 1024;
 pub const MAX_KEY: usize = 200;
 
-impl TicketRequest {
+/// The server's rules for a [`TicketRequest`]: what makes one valid, its hash, and
+/// the ticket it becomes for the help desk.
+pub trait TicketRules {
     /// Every problem with the request, at its JSON path.
-    pub fn problems(&self) -> Vec<Problem> {
+    fn problems(&self) -> Vec<Problem>;
+    /// The app's `user.email` when a help desk would refuse it as a requester
+    /// (`root@localhost`, `nope`): the ticket keeps it as text in its description.
+    fn unsendable_email(&self) -> Option<&str>;
+    /// The SHA-256 of the request's canonical JSON: a retry with the same key must
+    /// carry the same ticket.
+    fn hash(&self) -> String;
+    /// The ticket for the help desk, with the page and guide added to the body.
+    fn outbound(&self, id: &str, key: &str, app: &str) -> OutboundTicket;
+}
+
+impl TicketRules for TicketRequest {
+    fn problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         let mut add = |path: &str, message: String| {
             out.push(Problem {
@@ -95,22 +78,17 @@ impl TicketRequest {
         out
     }
 
-    /// The app's `user.email` when a help desk would refuse it as a requester
-    /// (`root@localhost`, `nope`): the ticket keeps it as text in its description.
-    pub fn unsendable_email(&self) -> Option<&str> {
+    fn unsendable_email(&self) -> Option<&str> {
         let email = self.user.as_ref()?.email.as_deref()?;
         (!sendable_email(email)).then_some(email)
     }
 
-    /// The SHA-256 of the request's canonical JSON: a retry with the same key must
-    /// carry the same ticket.
-    pub fn hash(&self) -> String {
+    fn hash(&self) -> String {
         let canonical = serde_json::to_vec(self).expect("a ticket request always serializes");
         hex::encode(Sha256::digest(canonical))
     }
 
-    /// The ticket for the help desk, with the page and guide added to the body.
-    pub fn outbound(&self, id: &str, key: &str, app: &str) -> OutboundTicket {
+    fn outbound(&self, id: &str, key: &str, app: &str) -> OutboundTicket {
         let user = self.user.clone().unwrap_or(TicketUser {
             id: None,
             name: None,
@@ -192,6 +170,7 @@ pub fn new_id() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use waymark::guide::Priority;
 
     fn request() -> TicketRequest {
         serde_json::from_value(serde_json::json!({

@@ -187,7 +187,7 @@ fn demo_data_fills_the_demo_app_up_to_today_and_a_rerun_adds_nothing() {
         .unwrap()
         .as_millis() as i64
         / 86_400_000;
-    let today = waymark_server::http::insights::format_day(today);
+    let today = waymark::wire::Day(today).to_string();
     assert!(
         stdout.contains(&format!("to {today}")),
         "ends today ({today}):\n{stdout}"

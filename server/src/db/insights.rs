@@ -44,8 +44,6 @@ pub use refresh::{refresh, refresh_some, stale_apps};
 pub use sessions::rollup_gap;
 use sessions::{session_counts, SessionCounts, ALL_SEGMENTS};
 
-const DAY_MS: i64 = 86_400_000;
-
 /// Which events the figures are computed over.
 #[derive(Clone, Debug, Default)]
 pub struct Scope {
@@ -342,9 +340,4 @@ fn count(row: &sqlx::any::AnyRow, column: &str) -> Result<usize, Error> {
 
 fn ratio(num: usize, den: usize) -> Option<f64> {
     (den > 0).then(|| num as f64 / den as f64)
-}
-
-/// The first millisecond of a UTC day given as days since the epoch.
-pub fn day_start_ms(day: i64) -> i64 {
-    day.saturating_mul(DAY_MS)
 }

@@ -8,6 +8,7 @@
 
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
+use waymark::wire::TicketStatus;
 
 use super::{Backend, Db, Error};
 
@@ -41,7 +42,8 @@ pub struct TicketRow {
     pub request: String,
     pub user_id: Option<String>,
     pub idempotency_key: String,
-    pub status: String,
+    /// As stored: `queued`, `delivered` or `failed` (`waiting` is shown, not stored).
+    pub status: TicketStatus,
     pub attempts: i64,
     pub next_attempt_at: i64,
     pub last_error: Option<String>,
@@ -60,11 +62,11 @@ pub struct TicketRow {
 impl TicketRow {
     /// The status as the API shows it: a queued ticket whose last attempt failed is
     /// `waiting` (its help desk is out; it is retried until `outbox.give_up_after`).
-    pub fn shown_status(&self) -> &str {
-        if self.status == "queued" && self.last_error.is_some() {
-            "waiting"
+    pub fn shown_status(&self) -> TicketStatus {
+        if self.status == TicketStatus::Queued && self.last_error.is_some() {
+            TicketStatus::Waiting
         } else {
-            &self.status
+            self.status
         }
     }
 
@@ -84,7 +86,7 @@ fn row(r: &AnyRow) -> Result<TicketRow, Error> {
         request: r.try_get("request")?,
         user_id: r.try_get("user_id")?,
         idempotency_key: r.try_get("idempotency_key")?,
-        status: r.try_get("status")?,
+        status: stored_status(r)?,
         attempts: r.try_get("attempts")?,
         next_attempt_at: r.try_get("next_attempt_at")?,
         last_error: r.try_get("last_error")?,
@@ -96,6 +98,15 @@ fn row(r: &AnyRow) -> Result<TicketRow, Error> {
         delivered_at: r.try_get("delivered_at")?,
         claims: r.try_get("claims")?,
         warned_at: r.try_get("warned_at")?,
+    })
+}
+
+/// The `status` column, which holds only statuses this build writes.
+fn stored_status(r: &AnyRow) -> Result<TicketStatus, Error> {
+    let text: String = r.try_get("status")?;
+    TicketStatus::parse(&text).ok_or_else(|| Error::ColumnDecode {
+        index: "status".into(),
+        source: format!("tickets.status `{text}` is not queued, delivered or failed").into(),
     })
 }
 
@@ -145,7 +156,7 @@ pub async fn get(db: &Db, app: &str, id: &str) -> Result<Option<TicketRow>, Erro
 pub async fn list(
     db: &Db,
     app: &str,
-    status: Option<&str>,
+    status: Option<TicketStatus>,
     limit: i64,
 ) -> Result<Vec<TicketRow>, Error> {
     let sql = format!(
@@ -156,7 +167,7 @@ pub async fn list(
     );
     let rows = sqlx::query(&sql)
         .bind(app)
-        .bind(status.unwrap_or(""))
+        .bind(status.map_or("", TicketStatus::as_str))
         .bind(limit)
         .fetch_all(db.pool())
         .await?;

@@ -13,8 +13,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use waymark::validate::Problem;
+use waymark::wire::{Draft, DraftSummary, PublishRequest, RollbackRequest, Version};
 
 use super::auth::Caller;
 use super::body;
@@ -39,60 +40,6 @@ pub fn routes() -> Router<Arc<AppState>> {
         )
         .route("/v1/apps/{app}/drafts/{guide}/rollback", post(roll_back))
         .route("/v1/validate", post(validate))
-}
-
-/// A guide as authors see it in a list.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct DraftSummary {
-    pub id: String,
-    pub kind: String,
-    pub title: String,
-    /// The version users get, or null when never published.
-    pub live_version: Option<i64>,
-    /// Milliseconds since the Unix epoch.
-    pub created_at: i64,
-    pub updated_at: i64,
-    /// The token that saved the draft last.
-    pub updated_by: Option<String>,
-}
-
-/// A guide's draft.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Draft {
-    #[serde(flatten)]
-    pub summary: DraftSummary,
-    /// The draft, in the guide format (`/v1/guide-schema.json`).
-    #[schema(value_type = Object)]
-    pub guide: serde_json::Value,
-}
-
-/// A published version.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Version {
-    pub version: i64,
-    /// Milliseconds since the Unix epoch.
-    pub published_at: i64,
-    pub published_by: Option<String>,
-    pub note: Option<String>,
-    /// The guide as published; absent in lists.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
-    pub guide: Option<serde_json::Value>,
-}
-
-/// `POST …/publish`: an optional note kept with the version.
-#[derive(Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PublishRequest {
-    #[serde(default)]
-    pub note: Option<String>,
-}
-
-/// `POST …/rollback`: the version whose content becomes live again.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RollbackRequest {
-    pub version: i64,
 }
 
 /// What validation found; empty when the guide is valid.

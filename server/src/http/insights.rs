@@ -16,6 +16,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use waymark::metrics::Insights;
+use waymark::wire::Day;
 
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult, ErrorBody};
@@ -77,78 +78,19 @@ impl InsightsQuery {
     }
 }
 
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date, or why it is not one.
-pub fn parse_day(text: &str) -> Result<i64, String> {
-    let bad = || format!("`{text}` is not a date: use YYYY-MM-DD, e.g. 2026-11-23");
-    let parts: Vec<&str> = text.split('-').collect();
-    let [y, m, d] = parts.as_slice() else {
-        return Err(bad());
-    };
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return Err(bad());
-    }
-    let number = |s: &str| -> Result<i64, String> {
-        if s.bytes().all(|b| b.is_ascii_digit()) {
-            s.parse().map_err(|_| bad())
-        } else {
-            Err(bad())
-        }
-    };
-    let (y, m, d) = (number(y)?, number(m)?, number(d)?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days_in_month = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return Err(format!("`{text}`: there is no month {m}")),
-    };
-    if d < 1 || d > days_in_month {
-        return Err(format!("`{text}`: that month has no day {d}"));
-    }
-    Ok(days_from_civil(y, m, d))
-}
-
-/// Days since the epoch of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// `YYYY-MM-DD` of a day since the epoch.
-pub fn format_day(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
 /// The scope the query asks for, or a 400 that names the parameter.
 fn scope_of(app: &str, q: &InsightsQuery) -> Result<Scope, ApiError> {
-    let day = |name: &str, value: &Option<String>| -> Result<Option<i64>, ApiError> {
+    let day = |name: &str, value: &Option<String>| -> Result<Option<Day>, ApiError> {
         value
             .as_deref()
-            .map(|v| parse_day(v).map_err(|why| ApiError::bad_request(format!("{name}: {why}"))))
+            .map(|v| Day::parse(v).map_err(|why| ApiError::bad_request(format!("{name}: {why}"))))
             .transpose()
     };
     let (from, to) = (day("from", &q.from)?, day("to", &q.to)?);
     if let (Some(f), Some(t)) = (from, to) {
         if f > t {
             return Err(ApiError::bad_request(format!(
-                "from ({}) is after to ({}): give from <= to",
-                format_day(f),
-                format_day(t)
+                "from ({f}) is after to ({t}): give from <= to"
             )));
         }
     }
@@ -164,8 +106,8 @@ fn scope_of(app: &str, q: &InsightsQuery) -> Result<Scope, ApiError> {
     }
     Ok(Scope {
         app: app.to_owned(),
-        from_ms: from.map(db::insights::day_start_ms),
-        until_ms: to.map(|t| db::insights::day_start_ms(t + 1)),
+        from_ms: from.map(Day::start_ms),
+        until_ms: to.map(|t| Day(t.0 + 1).start_ms()),
         guide: q.guide.clone(),
         segment: q.segment.clone(),
     })
@@ -328,7 +270,7 @@ pub fn to_csv(i: &Insights) -> String {
         row(["summary", "", "", "", "", "", metric, value]);
     }
     for d in &i.by_day {
-        let day = format_day(d.day);
+        let day = Day(d.day).to_string();
         for (metric, n) in [
             ("resolved", d.resolved),
             ("ticketed", d.ticketed),
@@ -367,36 +309,6 @@ fn csv_cell(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_are_days_since_the_epoch_and_back() {
-        assert_eq!(parse_day("1970-01-01"), Ok(0));
-        assert_eq!(parse_day("2026-11-23"), Ok(20_780));
-        assert_eq!(format_day(20_780), "2026-11-23");
-        assert_eq!(
-            parse_day("2024-02-29").map(format_day).as_deref(),
-            Ok("2024-02-29")
-        );
-        for day in [-1, 0, 59, 365, 11_016, 20_000, 50_000] {
-            assert_eq!(parse_day(&format_day(day)), Ok(day));
-        }
-    }
-
-    #[test]
-    fn a_date_that_is_not_one_says_why() {
-        assert!(parse_day("2026-13-01").unwrap_err().contains("no month 13"));
-        assert!(parse_day("2025-02-29").unwrap_err().contains("no day 29"));
-        for bad in [
-            "2026-1-01",
-            "26-01-01",
-            "2026/01/01",
-            "yesterday",
-            "",
-            "2026-01-0x",
-        ] {
-            assert!(parse_day(bad).unwrap_err().contains("YYYY-MM-DD"), "{bad}");
-        }
-    }
 
     #[test]
     fn csv_cells_with_commas_or_quotes_are_quoted() {

@@ -13,7 +13,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post, put};
 use axum::{Extension, Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use waymark::wire::{InboxTicket, TicketStatus, TicketView};
 
 use super::auth::Caller;
 use super::body;
@@ -21,7 +22,7 @@ use super::error::{ApiError, ApiResult, ErrorBody};
 use super::origins::PublicApp;
 use super::AppState;
 use crate::db::tickets::{self as store, NewTicket, Stored, TicketRow};
-use crate::tickets::{self, TicketRequest, MAX_KEY};
+use crate::tickets::{self, TicketRequest, TicketRules, MAX_KEY};
 use crate::tokens::Role;
 
 /// The routes agents and admins use (the public ones sit behind the public guard).
@@ -33,36 +34,16 @@ pub fn routes() -> Router<Arc<AppState>> {
 }
 
 /// The answer to a posted ticket and to a status request.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct TicketStatus {
-    /// Waymark's id for the ticket (`wm-…`).
-    pub id: String,
-    /// `queued` (not tried yet), `waiting` (the help desk could not take it yet; it is
-    /// retried until `outbox.give_up_after`, see `last_error`), `delivered` or
-    /// `failed` (refused by the help desk, or given up; an admin may requeue it).
-    pub status: String,
-    /// Why the last attempt did not deliver it (while `waiting` or `failed`).
-    pub last_error: Option<String>,
-    /// The help desk's reference once delivered (`42`, `INC0010001`).
-    pub reference: Option<String>,
-    pub reference_url: Option<String>,
-    pub helpdesk: Option<String>,
-    pub created_at: i64,
-    pub delivered_at: Option<i64>,
-}
-
-impl From<&TicketRow> for TicketStatus {
-    fn from(r: &TicketRow) -> Self {
-        TicketStatus {
-            id: r.id.clone(),
-            status: r.shown_status().to_owned(),
-            last_error: r.last_error.clone(),
-            reference: r.reference.clone(),
-            reference_url: r.reference_url.clone(),
-            helpdesk: r.helpdesk.clone(),
-            created_at: r.created_at,
-            delivered_at: r.delivered_at,
-        }
+fn view(r: &TicketRow) -> TicketView {
+    TicketView {
+        id: r.id.clone(),
+        status: r.shown_status(),
+        last_error: r.last_error.clone(),
+        reference: r.reference.clone(),
+        reference_url: r.reference_url.clone(),
+        helpdesk: r.helpdesk.clone(),
+        created_at: r.created_at,
+        delivered_at: r.delivered_at,
     }
 }
 
@@ -71,7 +52,7 @@ impl From<&TicketRow> for TicketStatus {
            ("Idempotency-Key" = String, Header, description = "The same for every retry of one ticket")),
     request_body = TicketRequest,
     responses(
-        (status = 202, description = "Stored in the outbox; delivery follows", body = TicketStatus),
+        (status = 202, description = "Stored in the outbox; delivery follows", body = TicketView),
         (status = 400, description = "No Idempotency-Key, or malformed JSON", body = ErrorBody),
         (status = 403, description = "The app has a secret and the user hash does not match", body = ErrorBody),
         (status = 422, description = "Invalid ticket, or the key was used for another ticket", body = ErrorBody),
@@ -81,7 +62,7 @@ pub async fn file(
     Extension(app): Extension<Arc<PublicApp>>,
     headers: HeaderMap,
     request_body: Body,
-) -> ApiResult<(StatusCode, Json<TicketStatus>)> {
+) -> ApiResult<(StatusCode, Json<TicketView>)> {
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -147,32 +128,21 @@ pub async fn file(
     let row = store::get(&state.db, &app.id, &id)
         .await?
         .ok_or_else(|| ApiError::internal("the stored ticket vanished", &id))?;
-    Ok((StatusCode::ACCEPTED, Json(TicketStatus::from(&row))))
+    Ok((StatusCode::ACCEPTED, Json(view(&row))))
 }
 
 #[utoipa::path(get, path = "/v1/apps/{app}/tickets/{id}", tag = "public",
     params(("app" = String, Path), ("id" = String, Path)),
-    responses((status = 200, body = TicketStatus), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = TicketView), (status = 404, body = ErrorBody)))]
 pub async fn status(
     State(state): State<Arc<AppState>>,
     Extension(app): Extension<Arc<PublicApp>>,
     Path((_app, id)): Path<(String, String)>,
-) -> ApiResult<Json<TicketStatus>> {
+) -> ApiResult<Json<TicketView>> {
     let row = store::get(&state.db, &app.id, &id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no ticket `{id}` in app `{}`", app.id)))?;
-    Ok(Json(TicketStatus::from(&row)))
-}
-
-/// A ticket as the inbox shows it: the request, its delivery, and the last error.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct InboxTicket {
-    #[serde(flatten)]
-    pub status: TicketStatus,
-    pub attempts: i64,
-    pub user_id: Option<String>,
-    #[schema(value_type = Object)]
-    pub ticket: serde_json::Value,
+    Ok(Json(view(&row)))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -194,22 +164,23 @@ pub async fn inbox(
     Query(q): Query<InboxQuery>,
 ) -> ApiResult<Json<Vec<InboxTicket>>> {
     caller.require(Role::Agent)?;
-    if let Some(s) = q.status.as_deref() {
-        if !["queued", "waiting", "delivered", "failed"].contains(&s) {
-            return Err(ApiError::bad_request(format!(
+    let status = match q.status.as_deref() {
+        None => None,
+        Some(s) => Some(TicketStatus::parse(s).ok_or_else(|| {
+            ApiError::bad_request(format!(
                 "status `{s}`: use queued, waiting, delivered or failed"
-            )));
-        }
-    }
+            ))
+        })?),
+    };
     let limit = q.limit.unwrap_or(100).clamp(1, 500);
-    let rows = store::list(&state.db, &app, q.status.as_deref(), limit).await?;
+    let rows = store::list(&state.db, &app, status, limit).await?;
     Ok(Json(
         rows.iter()
             .map(|r| InboxTicket {
-                status: TicketStatus::from(r),
+                view: view(r),
                 attempts: r.attempts,
                 user_id: r.user_id.clone(),
-                ticket: serde_json::from_str(&r.request).unwrap_or(serde_json::Value::Null),
+                ticket: serde_json::from_str(&r.request).ok(),
             })
             .collect(),
     ))
@@ -217,27 +188,27 @@ pub async fn inbox(
 
 #[utoipa::path(post, path = "/v1/apps/{app}/inbox/{id}/retry", tag = "tickets",
     params(("app" = String, Path), ("id" = String, Path)),
-    responses((status = 202, body = TicketStatus), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    responses((status = 202, body = TicketView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn requeue(
     State(state): State<Arc<AppState>>,
     caller: Caller,
     Path((app, id)): Path<(String, String)>,
-) -> ApiResult<(StatusCode, Json<TicketStatus>)> {
+) -> ApiResult<(StatusCode, Json<TicketView>)> {
     caller.require(Role::Admin)?;
     let row = store::get(&state.db, &app, &id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no ticket `{id}` in app `{app}`")))?;
-    if row.status != "failed" {
+    if row.status != TicketStatus::Failed {
         return Err(ApiError::conflict(format!(
             "ticket `{id}` is {}; only failed tickets are retried",
-            row.status
+            row.status.as_str()
         )));
     }
     store::requeue(&state.db, &app, &id, crate::now_ms()).await?;
     state.outbox.wake();
     let row = store::get(&state.db, &app, &id).await?.unwrap_or(row);
-    Ok((StatusCode::ACCEPTED, Json(TicketStatus::from(&row))))
+    Ok((StatusCode::ACCEPTED, Json(view(&row))))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -332,7 +332,7 @@ fn expected(
 }
 
 fn date(day: u64) -> String {
-    waymark_server::http::insights::format_day(day as i64)
+    waymark::wire::Day(day as i64).to_string()
 }
 
 async fn start(backend: Backend) -> TestServer {
