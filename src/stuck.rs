@@ -43,7 +43,7 @@ impl StuckSignal {
 }
 
 /// Thresholds. The global defaults are overridden per guide and then per step by
-/// [`Thresholds::merge`].
+/// [`Thresholds::with_dwell`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Thresholds {
     /// Seconds on one step; `None` turns dwell detection off.
@@ -83,8 +83,8 @@ impl Thresholds {
 pub struct StuckDetector {
     limits: Thresholds,
     entered_at: Millis,
-    clicks: VecDeque<Millis>,
-    backs: VecDeque<Millis>,
+    clicks: Burst,
+    backs: Burst,
     offered: bool,
 }
 
@@ -101,7 +101,7 @@ impl StuckDetector {
     pub fn enter_step(&mut self, now: Millis, limits: Thresholds) {
         self.limits = limits;
         self.entered_at = now;
-        self.clicks.clear();
+        self.clicks = Burst::default();
         self.offered = false;
     }
 
@@ -119,39 +119,19 @@ impl StuckDetector {
 
     /// A click that did not move the tour on.
     pub fn idle_click(&mut self, now: Millis) -> Option<StuckSignal> {
-        let window = u64::from(self.limits.rage_window_ms);
-        self.clicks.push_back(now);
-        while self
+        let limits = self.limits;
+        let due = self
             .clicks
-            .front()
-            .is_some_and(|&t| now.saturating_sub(t) > window)
-        {
-            self.clicks.pop_front();
-        }
-        let due =
-            self.limits.rage_clicks > 0 && self.clicks.len() >= self.limits.rage_clicks as usize;
-        if due {
-            self.clicks.clear();
-        }
+            .record(now, limits.rage_clicks, limits.rage_window_ms);
         self.fire(due, StuckSignal::RageClicks)
     }
 
     /// The user went back a step.
     pub fn went_back(&mut self, now: Millis) -> Option<StuckSignal> {
-        let window = u64::from(self.limits.back_window_ms);
-        self.backs.push_back(now);
-        while self
+        let limits = self.limits;
+        let due = self
             .backs
-            .front()
-            .is_some_and(|&t| now.saturating_sub(t) > window)
-        {
-            self.backs.pop_front();
-        }
-        let due = self.limits.back_and_forth > 0
-            && self.backs.len() >= self.limits.back_and_forth as usize;
-        if due {
-            self.backs.clear();
-        }
+            .record(now, limits.back_and_forth, limits.back_window_ms);
         self.fire(due, StuckSignal::BackAndForth)
     }
 
@@ -179,6 +159,33 @@ impl StuckDetector {
         }
         self.offered = true;
         Some(signal)
+    }
+}
+
+/// Times of one kind of event inside a sliding window: rage clicks and back presses.
+#[derive(Clone, Debug, Default)]
+struct Burst {
+    times: VecDeque<Millis>,
+}
+
+impl Burst {
+    /// Records one at `now`. True when `count` of them (0: never) fall within
+    /// `window_ms` of it; the count then starts again.
+    fn record(&mut self, now: Millis, count: u32, window_ms: u32) -> bool {
+        let window = u64::from(window_ms);
+        self.times.push_back(now);
+        while self
+            .times
+            .front()
+            .is_some_and(|&t| now.saturating_sub(t) > window)
+        {
+            self.times.pop_front();
+        }
+        let due = count > 0 && self.times.len() >= count as usize;
+        if due {
+            self.times.clear();
+        }
+        due
     }
 }
 
