@@ -1,9 +1,30 @@
 //! # Waymark core
 //!
-//! The pure-Rust heart of Waymark. It owns the guide format ([`guide`]), its
-//! validation ([`validate`]) and JSON Schema ([`schema`], feature `full`), who sees
-//! what ([`targeting`]), the tour state machine ([`engine`]), popover placement
-//! ([`geometry`]) and the safe markdown subset ([`markup`]).
+//! The pure-Rust heart of Waymark: every rule of guides, tours, tickets and insights,
+//! with no I/O. The modules, by what each owns:
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`guide`] | the guide format: tours, tips, checklists, launchers, steps, `match` |
+//! | [`read`] | reading a guide from parsed JSON without serde (the page's reader) |
+//! | [`validate`] | every problem of a guide at once, each at its JSON path |
+//! | `schema` | the guide format's JSON Schema (feature `full`) |
+//! | [`map`] | the sorted string-keyed map the format and the engine use |
+//! | [`selector`] | CSS selectors as guides write them, and the `>>>` crossing form |
+//! | [`targeting`] | who is offered a guide and where: URL patterns, audience, frequency |
+//! | [`engine`] | the guide player: inputs in, effects and wake-ups out |
+//! | [`presentation`] | how a shown step behaves: modal, "Show me", notes, error watch |
+//! | [`geometry`] | popover placement, flips, arrows, right-to-left, scrolling |
+//! | [`markup`] | the safe markdown subset guides are written in |
+//! | [`progress`] | a user's progress through one guide version, kept between pages |
+//! | [`stuck`] | the signals that a user needs help, and when to say so |
+//! | [`events`] | the analytics events the engine reports |
+//! | [`metrics`] | insights from events: help sessions, deflection, funnels, hot spots |
+//! | [`ticket`] | the level-1 ticket: its text from facts, its status, the device's filing machine |
+//! | [`redact`] | personal data and secrets taken out of text before it leaves the page |
+//! | [`picker`] | which selectors the editor's picker offers for an element, best first |
+//! | [`text`] | building text without `core::fmt` (bytes in the page) |
+//! | `wire` | the API's JSON bodies, shared by server, editor and page (feature `wire`) |
 //!
 //! It must not do I/O: no DOM, no clock, no storage, no network, no threads. The
 //! engine is fed facts and the current time and answers with effects, in the manner of
