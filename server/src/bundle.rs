@@ -1,7 +1,8 @@
 //! Bundles: apps with their origins, drafts and published versions in one JSON file,
 //! to move guides between servers or keep them in version control.
 //!
-//! Export writes everything but tokens and events. Import checks the whole bundle
+//! Export writes everything but tokens, events and help-desk credentials (see
+//! [`BundleHelpdesk`]). Import checks the whole bundle
 //! first (every guide through the core, every problem reported with its path in the
 //! bundle), then writes it in one transaction, then checks each app's live catalog;
 //! any failure rolls everything back. Import adds and updates, never deletes: apps
@@ -14,6 +15,7 @@ use waymark::validate::{parse_guide, validate_catalog, Problem};
 
 use crate::authoring::{self, guide_json, stored_guide, AuthoringError, Save};
 use crate::db::{self, guides::VersionRow, Db};
+use crate::helpdesk::per_app::{self, EnvLookup, Routing};
 use crate::http::origins;
 
 /// The format marker and version of a bundle file.
@@ -40,6 +42,40 @@ pub struct BundleApp {
     pub origins: Vec<String>,
     #[serde(default)]
     pub guides: Vec<BundleGuide>,
+    /// The app's own help desk and routing; absent: left as it is on import.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub helpdesk: Option<BundleHelpdesk>,
+}
+
+/// An app's help desk and routing in a bundle.
+///
+/// Credentials are never exported: a bundle is a file meant for version control
+/// and for moving guides between servers, and agents may export over HTTP, so a
+/// secret in it would be readable by whoever holds the file. An export writes each
+/// credential `k` as `k_set: true` instead. On import a credential left out keeps
+/// the one stored on the target server for the same kind and URL host; `waymark
+/// import` also reads `k_env: "VARIABLE"` from its environment (the HTTP import does
+/// not: an API caller must not read the server's environment). When neither gives
+/// the credential, the import fails naming the key: a help desk is never set up
+/// silently without one.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BundleHelpdesk {
+    /// `kind` and that help desk's keys, without credentials; null: the server's.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub helpdesk: Option<serde_json::Value>,
+    #[serde(default)]
+    pub routing: Routing,
+}
+
+/// What an import needs to know about help desks.
+#[derive(Clone, Copy)]
+pub struct ImportHelpdesks<'a> {
+    /// The kind of the server's `[helpdesk]`, for routing of apps without their own.
+    pub server_kind: &'a str,
+    /// Reads `k_env` credentials (the command line only).
+    pub env: Option<EnvLookup<'a>>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -108,9 +144,18 @@ pub async fn export(db: &Db, only: Option<&str>) -> Result<Bundle, AuthoringErro
                 versions,
             });
         }
+        let helpdesk = db::apps::helpdesk(&mut conn, &app.id)
+            .await?
+            .map(|row| BundleHelpdesk {
+                helpdesk: crate::http::admin::stored_config(Some(&row))
+                    .as_ref()
+                    .map(per_app::redacted),
+                routing: serde_json::from_str(&row.routing).unwrap_or_default(),
+            });
         out.push(BundleApp {
             id: app.id,
             name: Some(app.name),
+            helpdesk,
             origins: app.origins,
             guides,
         });
@@ -242,12 +287,16 @@ fn check_bundle(bundle: &Bundle) -> Result<Vec<Vec<Checked>>, AuthoringError> {
 }
 
 /// Imports the bundle in one transaction.
-pub async fn import(db: &Db, bundle: &Bundle) -> Result<ImportReport, AuthoringError> {
+pub async fn import(
+    db: &Db,
+    bundle: &Bundle,
+    helpdesks: ImportHelpdesks<'_>,
+) -> Result<ImportReport, AuthoringError> {
     let checked = check_bundle(bundle)?;
     let mut report = ImportReport::default();
     let mut tx = db.begin_write().await?;
     let now = crate::now_ms();
-    for (app, guides) in bundle.apps.iter().zip(checked) {
+    for (a, (app, guides)) in bundle.apps.iter().zip(checked).enumerate() {
         let name = app.name.clone().unwrap_or_else(|| app.id.clone());
         if db::apps::create(tx.conn(), &app.id, &name, now).await? {
             report.apps_created += 1;
@@ -258,6 +307,34 @@ pub async fn import(db: &Db, bundle: &Bundle) -> Result<ImportReport, AuthoringE
             .filter_map(|o| origins::normalize(o).ok())
             .collect();
         db::apps::add_origins(tx.conn(), &app.id, &origins).await?;
+        if let Some(hd) = &app.helpdesk {
+            let stored = db::apps::helpdesk(tx.conn(), &app.id).await?;
+            let cfg = per_app::check_setting(
+                hd.helpdesk.as_ref(),
+                &hd.routing,
+                crate::http::admin::stored_config(stored.as_ref()).as_ref(),
+                helpdesks.server_kind,
+                helpdesks.env,
+            )
+            .map_err(|(path, message)| {
+                let p = problem(format!("apps[{a}].helpdesk.{path}"), message);
+                AuthoringError::Invalid {
+                    message: format!("the bundle has a problem: {p}; nothing was imported"),
+                    problems: vec![p],
+                }
+            })?;
+            let config = cfg
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(|e| {
+                    AuthoringError::Conflict(format!("the help desk cannot be written: {e}"))
+                })?;
+            let routing = serde_json::to_string(&hd.routing).map_err(|e| {
+                AuthoringError::Conflict(format!("the routing cannot be written: {e}"))
+            })?;
+            db::apps::set_helpdesk(tx.conn(), &app.id, config.as_deref(), &routing, now).await?;
+        }
         for guide in guides {
             let id = guide.draft.id.clone();
             if authoring::write_draft(

@@ -87,7 +87,14 @@ pub fn import(config: Config, file: &Path) -> ExitCode {
         let bundle: bundle::Bundle = serde_path_to_error::deserialize(de)
             .map_err(|e| format!("{}: not a bundle: {e}", file.display()))?;
         let db = open(&config).await?;
-        let outcome = bundle::import(&db, &bundle).await;
+        // Help-desk credentials are never in a bundle: `token_env: "NAME"` (and so on
+        // for each credential key) reads one from this command's environment.
+        let env = |name: &str| std::env::var(name).ok();
+        let helpdesks = bundle::ImportHelpdesks {
+            server_kind: crate::helpdesk::per_app::kind_of(&config.helpdesk),
+            env: Some(&env),
+        };
+        let outcome = bundle::import(&db, &bundle, helpdesks).await;
         db.close().await;
         match outcome {
             Ok(report) => {

@@ -12,9 +12,17 @@
 //! server processes on one PostgreSQL share the work; a ticket claimed before (a
 //! retry, or a server that died mid-delivery) is looked for in the help desk before
 //! it is created again.
+//!
+//! Each ticket goes through its app's help desk: the app's own configuration
+//! (`app_helpdesks`) when it has one, else the server's `[helpdesk]`. A connector is
+//! built per app and kept until the app's stored configuration changes (read at each
+//! delivery, so a change made through another server process is seen too); each keeps
+//! its own setup check and its markers. The app's routing turns the ticket's category
+//! into the connector's queue, group or assignment ([`crate::helpdesk::per_app`]).
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -23,7 +31,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::db::tickets::{self, Attempt, TicketRow};
 use crate::db::Db;
-use crate::helpdesk::{Connector, DeliveryError};
+use crate::helpdesk::per_app::Routing;
+use crate::helpdesk::{Connector, DeliveryError, HelpdeskConfig};
 use crate::prometheus::Metrics;
 use crate::tickets::{TicketRequest, TicketRules};
 use crate::workers::Workers;
@@ -186,10 +195,27 @@ const BATCH: i64 = 20;
 /// The log warns again about a ticket still waiting after this long.
 const WARN_EVERY_MS: i64 = 3_600_000;
 
+/// A connector and whether its setup check has passed.
+#[derive(Clone)]
+struct Desk {
+    connector: Arc<dyn Connector>,
+    prepared: Arc<AtomicBool>,
+}
+
+/// An app's own connector, built from the stored configuration `config` (the JSON
+/// text, compared to see a change).
+struct AppDesk {
+    config: String,
+    desk: Desk,
+}
+
 #[derive(Clone)]
 pub struct Outbox {
     db: Db,
     connector: Arc<dyn Connector>,
+    /// The app connectors built so far, by app id.
+    apps: Arc<Mutex<HashMap<String, AppDesk>>>,
+    http: reqwest::Client,
     policy: RetryPolicy,
     wake: Arc<Notify>,
     owner: String,
@@ -202,6 +228,8 @@ impl Outbox {
         Outbox {
             db,
             connector,
+            apps: Default::default(),
+            http: crate::helpdesk::http_client(policy.timeout()),
             policy,
             wake: Arc::new(Notify::new()),
             owner: crate::tickets::new_id().replacen("wm-", "worker-", 1),
@@ -311,13 +339,13 @@ impl Outbox {
 
     /// The connector's setup check, until it has passed once. Its refusal names what
     /// an admin must set up; the ticket waits for that rather than failing.
-    async fn ready(&self) -> Result<(), DeliveryError> {
-        if self.prepared.load(Ordering::SeqCst) {
+    async fn ready(&self, desk: &Desk) -> Result<(), DeliveryError> {
+        if desk.prepared.load(Ordering::SeqCst) {
             return Ok(());
         }
-        match self.connector.prepare().await {
+        match desk.connector.prepare().await {
             Ok(()) => {
-                self.prepared.store(true, Ordering::SeqCst);
+                desk.prepared.store(true, Ordering::SeqCst);
                 Ok(())
             }
             Err(DeliveryError::Permanent { reason }) => Err(DeliveryError::Retry {
@@ -325,6 +353,75 @@ impl Outbox {
                 reason,
             }),
             Err(e) => Err(e),
+        }
+    }
+
+    /// The help desk an app's tickets go to, with the app's routing. An app's own
+    /// configuration that cannot be read (written by a newer server, say) leaves its
+    /// tickets waiting with the reason, never sent to another help desk.
+    async fn desk_for(
+        &self,
+        app: &str,
+    ) -> Result<(Result<Desk, DeliveryError>, Routing), crate::db::Error> {
+        let stored = {
+            let mut conn = self.db.pool().acquire().await?;
+            crate::db::apps::helpdesk(&mut conn, app).await?
+        };
+        let default = || Desk {
+            connector: self.connector.clone(),
+            prepared: self.prepared.clone(),
+        };
+        let Some(stored) = stored else {
+            self.forget(app);
+            return Ok((Ok(default()), Routing::default()));
+        };
+        let routing = serde_json::from_str(&stored.routing).unwrap_or_else(|error| {
+            tracing::warn!(%app, %error, "the app's routing cannot be read; its tickets go to the help desk's default");
+            Routing::default()
+        });
+        let Some(config) = stored.config else {
+            self.forget(app);
+            return Ok((Ok(default()), routing));
+        };
+        let mut apps = self.apps.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(cached) = apps.get(app).filter(|c| c.config == config) {
+            return Ok((Ok(cached.desk.clone()), routing));
+        }
+        let parsed: HelpdeskConfig = match serde_json::from_str(&config) {
+            Ok(c) => c,
+            Err(error) => {
+                apps.remove(app);
+                // serde's message names keys and types, never a stored value.
+                let reason = format!(
+                    "the help desk configured for app `{app}` cannot be read ({error}); set it again"
+                );
+                return Ok((
+                    Err(DeliveryError::Retry {
+                        after: None,
+                        reason,
+                    }),
+                    routing,
+                ));
+            }
+        };
+        let desk = Desk {
+            connector: Arc::from(crate::helpdesk::connector(&parsed, self.http.clone())),
+            prepared: Arc::new(AtomicBool::new(false)),
+        };
+        tracing::info!(%app, helpdesk = desk.connector.kind(), "the app's help desk connector is (re)built");
+        apps.insert(
+            app.to_owned(),
+            AppDesk {
+                config,
+                desk: desk.clone(),
+            },
+        );
+        Ok((Ok(desk), routing))
+    }
+
+    fn forget(&self, app: &str) {
+        if let Ok(mut apps) = self.apps.lock() {
+            apps.remove(app);
         }
     }
 
@@ -346,15 +443,23 @@ impl Outbox {
         };
         let mut outbound = request.outbound(&row.id, &row.idempotency_key, &row.app);
         outbound.may_exist = row.may_exist();
-        let result = match self.ready().await {
-            Ok(()) => self.connector.deliver(&outbound).await,
-            Err(e) => Err(e),
+        let (desk, routing) = self.desk_for(&row.app).await?;
+        outbound.route = routing.route(outbound.category.as_deref());
+        let result = match &desk {
+            Ok(desk) => match self.ready(desk).await {
+                Ok(()) => desk.connector.deliver(&outbound).await,
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e.clone()),
         };
         let now = crate::now_ms();
         let attempts = u32::try_from(row.attempts)
             .unwrap_or(u32::MAX)
             .saturating_add(1);
-        let kind = self.connector.kind();
+        let kind = match &desk {
+            Ok(desk) => desk.connector.kind(),
+            Err(_) => "unknown",
+        };
         let give_up_ms = i64::try_from(self.policy.give_up_after.as_millis()).unwrap_or(i64::MAX);
         let waited_ms = (now - row.created_at).max(0);
         let recorded = match &result {

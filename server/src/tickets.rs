@@ -121,6 +121,7 @@ impl TicketRules for TicketRequest {
             app: app.to_owned(),
             guide: self.guide.clone(),
             may_exist: false,
+            route: None,
         }
     }
 }

@@ -139,6 +139,7 @@ fn ticket() -> OutboundTicket {
         app: "demo".into(),
         guide: Some("raise-requisition".into()),
         may_exist: false,
+        route: None,
     }
 }
 
@@ -424,6 +425,99 @@ async fn zammad_gets_token_auth_a_group_customer_and_first_article() {
     assert_eq!(b["article"]["type"], "note");
     assert_eq!(b["article"]["internal"], false);
     assert_eq!(b["article"]["body"], ticket().body);
+}
+
+/// A routing target for each kind, and where its help desk documents it in the
+/// create request's body (a JSON pointer) with the value it must have there.
+fn routed(kind: &str) -> (&'static str, &'static str, Value) {
+    match kind {
+        "rt" => ("Purchasing", "/Queue", json!("Purchasing")),
+        "zendesk" => ("360001", "/ticket/group_id", json!(360001)),
+        "freshdesk" => ("43000", "/group_id", json!(43000)),
+        "servicenow" => (
+            "Procurement Support",
+            "/assignment_group",
+            json!("Procurement Support"),
+        ),
+        "jira" => ("25", "/requestTypeId", json!("25")),
+        "bmc" => (
+            "Procurement Support",
+            "/values/Assigned Group",
+            json!("Procurement Support"),
+        ),
+        "zammad" => ("Purchasing", "/group", json!("Purchasing")),
+        "webhook" => ("purchasing-team", "/route", json!("purchasing-team")),
+        other => panic!("{other}"),
+    }
+}
+
+#[tokio::test]
+async fn a_routed_category_sets_each_help_desks_documented_field() {
+    for kind in KINDS {
+        let (target, pointer, expected) = routed(kind);
+        let mut replies = Vec::new();
+        if kind == "rt" {
+            // A routed queue gets its id custom field checked before its first ticket.
+            replies.push(reply(200, json!({"id": 7, "Name": "Purchasing"})));
+            replies.push(reply(200, json!({"items": [{"Name": "Waymark ID"}]})));
+        }
+        replies.push(created(kind));
+        replies.push(created(kind));
+        let (desk, url) = Desk::start(script(kind, replies)).await;
+        let c = connector(&config(kind, &url), client());
+        let mut t = ticket();
+        t.route = Some(target.into());
+        c.deliver(&t)
+            .await
+            .unwrap_or_else(|e| panic!("{kind}: {e}"));
+        c.deliver(&t)
+            .await
+            .unwrap_or_else(|e| panic!("{kind}: {e}"));
+        let seen = desk.seen();
+        let creates: Vec<&Seen> = seen
+            .iter()
+            .filter(|r| r.method == Method::POST && !r.uri.contains("/jwt/login"))
+            .collect();
+        assert_eq!(creates.len(), 2, "{kind}: {seen:?}");
+        for create in creates {
+            let body = create.json();
+            assert_eq!(body.pointer(pointer), Some(&expected), "{kind}: {body}");
+        }
+        if kind == "rt" {
+            let checks: Vec<&str> = seen
+                .iter()
+                .filter(|r| r.method == Method::GET)
+                .map(|r| r.uri.as_str())
+                .collect();
+            assert_eq!(
+                checks,
+                [
+                    "/REST/2.0/queue/Purchasing",
+                    "/REST/2.0/queue/7/customfields?per_page=100&fields=Name"
+                ],
+                "the routed queue is checked once"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_unrouted_ticket_keeps_each_help_desks_default() {
+    for kind in KINDS {
+        let (desk, result) = deliver(kind, vec![created(kind)]).await;
+        result.unwrap_or_else(|e| panic!("{kind}: {e}"));
+        let seen = desk.seen();
+        let body = seen.last().unwrap().json();
+        let (_, pointer, _) = routed(kind);
+        let value = body.pointer(pointer).cloned().unwrap_or(Value::Null);
+        let default = match kind {
+            "rt" => json!("General"),
+            "jira" => json!("12"),
+            "zammad" => json!("Users"),
+            _ => Value::Null,
+        };
+        assert_eq!(value, default, "{kind}: {body}");
+    }
 }
 
 #[tokio::test]

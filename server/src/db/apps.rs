@@ -146,3 +146,62 @@ pub async fn delete(conn: &mut AnyConnection, id: &str) -> Result<bool, Error> {
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// An app's own help desk and routing, as stored: `config` and `routing` are JSON
+/// (`config` with its credentials; never answer it as it is).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelpdeskRow {
+    pub config: Option<String>,
+    pub routing: String,
+    pub updated_at: i64,
+}
+
+pub async fn helpdesk(conn: &mut AnyConnection, id: &str) -> Result<Option<HelpdeskRow>, Error> {
+    let Some(row) =
+        sqlx::query("SELECT config, routing, updated_at FROM app_helpdesks WHERE app_id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(HelpdeskRow {
+        config: row.try_get("config")?,
+        routing: row.try_get("routing")?,
+        updated_at: row.try_get("updated_at")?,
+    }))
+}
+
+/// Sets the app's help desk and routing. `updated_at` always moves forward, so
+/// every server sees that its connector for the app is out of date.
+pub async fn set_helpdesk(
+    conn: &mut AnyConnection,
+    id: &str,
+    config: Option<&str>,
+    routing: &str,
+    now: i64,
+) -> Result<(), Error> {
+    sqlx::query(
+        "INSERT INTO app_helpdesks (app_id, config, routing, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (app_id) DO UPDATE SET config = $2, routing = $3,
+             updated_at = CASE WHEN app_helpdesks.updated_at >= $4
+                               THEN app_helpdesks.updated_at + 1 ELSE $4 END",
+    )
+    .bind(id)
+    .bind(config)
+    .bind(routing)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Clears the app's help desk and routing (the server's `[helpdesk]` applies);
+/// says whether it had any.
+pub async fn clear_helpdesk(conn: &mut AnyConnection, id: &str) -> Result<bool, Error> {
+    let done = sqlx::query("DELETE FROM app_helpdesks WHERE app_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

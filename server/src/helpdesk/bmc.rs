@@ -120,6 +120,10 @@ impl Bmc {
         });
         let mut values = values;
         values[self.cfg.id_field.as_str()] = json!(t.id);
+        // The app's routing: the support group the incident is assigned to.
+        if let Some(group) = &t.route {
+            values["Assigned Group"] = json!(group);
+        }
         let url = format!(
             "{}/api/arsys/v1/entry/HPD:IncidentInterface_Create?fields=values(Incident Number)",
             base(&self.cfg.url)

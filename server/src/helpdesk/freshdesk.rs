@@ -90,7 +90,7 @@ impl Connector for Freshdesk {
             }
             let mut tags = vec!["waymark".to_owned(), t.id.clone()];
             tags.extend(t.category.iter().cloned());
-            let body = json!({
+            let mut body = json!({
                 "email": t.requester.email.as_deref().unwrap_or(&self.cfg.default_requester),
                 "name": t.requester.display(),
                 "subject": t.subject,
@@ -100,6 +100,14 @@ impl Connector for Freshdesk {
                 "source": 2,
                 "tags": tags,
             });
+            // The app's routing: the group's numeric id (checked when it was set).
+            if let Some(group) = t
+                .route
+                .as_deref()
+                .and_then(|g| g.trim().parse::<u64>().ok())
+            {
+                body["group_id"] = json!(group);
+            }
             let url = format!("{}/api/v2/tickets", base(&self.cfg.url));
             let req = self
                 .http

@@ -115,7 +115,8 @@ impl Connector for Jira {
             }
             let mut body = json!({
                 "serviceDeskId": self.cfg.service_desk_id,
-                "requestTypeId": self.cfg.request_type_id,
+                // The app's routing picks the request type; else the configured one.
+                "requestTypeId": t.route.as_deref().unwrap_or(&self.cfg.request_type_id),
                 "requestFieldValues": fields,
             });
             if let Some(email) = &t.requester.email {

@@ -25,6 +25,7 @@ pub mod bmc;
 pub mod freshdesk;
 pub mod inbox;
 pub mod jira;
+pub mod per_app;
 pub mod rt;
 pub mod servicenow;
 pub mod webhook;
@@ -83,6 +84,10 @@ pub struct OutboundTicket {
     /// server stopped during it): look for the ticket by its marker before creating.
     #[serde(default)]
     pub may_exist: bool,
+    /// Where the app's routing sends the ticket's category, as the help desk names
+    /// it (see [`per_app::target_field`]); None: the connector's configured default.
+    #[serde(default)]
+    pub route: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -64,11 +64,31 @@ pub fn priority(p: Priority) -> u32 {
 pub struct Rt {
     cfg: RtConfig,
     http: reqwest::Client,
+    /// Queues whose id custom field was found or made: a routed queue is checked
+    /// before its first ticket, as the configured queue is at start.
+    ready: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl Rt {
     pub fn new(cfg: RtConfig, http: reqwest::Client) -> Rt {
-        Rt { cfg, http }
+        Rt {
+            cfg,
+            http,
+            ready: Default::default(),
+        }
+    }
+
+    fn is_ready(&self, queue: &str) -> bool {
+        self.ready
+            .lock()
+            .map(|r| r.contains(queue))
+            .unwrap_or(false)
+    }
+
+    fn mark_ready(&self, queue: &str) {
+        if let Ok(mut r) = self.ready.lock() {
+            r.insert(queue.to_owned());
+        }
     }
 
     fn auth(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
@@ -136,43 +156,46 @@ impl Rt {
     }
 
     /// What an admin must do when Waymark cannot make the id field itself.
-    fn setup_needed(&self, why: &str) -> DeliveryError {
+    fn setup_needed(&self, queue: &str, why: &str) -> DeliveryError {
         DeliveryError::Permanent {
             reason: format!(
                 "Request Tracker: {why}. Waymark keeps its ticket id in the ticket custom field `{field}` so that a retried delivery never makes a ticket twice. \
                  In RT, create a Freeform ticket custom field named `{field}` (Admin > Custom Fields > Create, \"Applies to: Tickets\"), apply it to the queue `{queue}`, \
                  and give Waymark's RT user SeeCustomField and ModifyCustomField on it; or set `helpdesk.id_field` to an existing field",
                 field = self.cfg.id_field,
-                queue = self.cfg.queue,
             ),
         }
     }
 
-    async fn ensure_id_field(&self) -> Result<(), DeliveryError> {
-        let queue_url = self.api(&format!("queue/{}", urlencoding(&self.cfg.queue)));
-        let queue = match send(DESK, self.auth(self.http.get(queue_url))).await {
+    /// Finds (or makes) the id custom field on `queue`.
+    async fn ensure_id_field(&self, queue: &str) -> Result<(), DeliveryError> {
+        if self.is_ready(queue) {
+            return Ok(());
+        }
+        let queue_url = self.api(&format!("queue/{}", urlencoding(queue)));
+        let answer = match send(DESK, self.auth(self.http.get(queue_url))).await {
             Ok((_, q)) => q,
             Err(DeliveryError::Permanent { reason }) => {
                 return Err(DeliveryError::Permanent {
                     reason: format!(
-                        "Request Tracker has no queue `{}` that Waymark's user may see ({reason}); set `helpdesk.queue`",
-                        self.cfg.queue
+                        "Request Tracker has no queue `{queue}` that Waymark's user may see ({reason}); set `helpdesk.queue` or the app's routing",
                     ),
                 })
             }
             Err(e) => return Err(e),
         };
-        let queue_id = text_field(&queue["id"]).ok_or_else(|| {
-            self.setup_needed(&format!(
-                "the queue `{}` has no id in RT's answer",
-                self.cfg.queue
-            ))
+        let queue_id = text_field(&answer["id"]).ok_or_else(|| {
+            self.setup_needed(
+                queue,
+                &format!("the queue `{queue}` has no id in RT's answer"),
+            )
         })?;
         if self
             .queue_fields(&queue_id)
             .await?
             .contains(&self.cfg.id_field)
         {
+            self.mark_ready(queue);
             return Ok(());
         }
         let body = json!({
@@ -186,9 +209,9 @@ impl Rt {
         match send(DESK, self.auth(self.http.post(self.api("customfield"))).json(&body)).await {
             Ok(_) => {}
             Err(DeliveryError::Permanent { reason }) => {
-                return Err(self.setup_needed(&format!(
-                    "the custom field `{}` is not applied to the queue `{}` and creating it was refused ({reason})",
-                    self.cfg.id_field, self.cfg.queue
+                return Err(self.setup_needed(queue, &format!(
+                    "the custom field `{}` is not applied to the queue `{queue}` and creating it was refused ({reason})",
+                    self.cfg.id_field
                 )))
             }
             Err(e) => return Err(e),
@@ -198,13 +221,17 @@ impl Rt {
             .await?
             .contains(&self.cfg.id_field)
         {
-            tracing::info!(field = %self.cfg.id_field, queue = %self.cfg.queue, "created RT's ticket custom field for Waymark's ticket id");
+            tracing::info!(field = %self.cfg.id_field, %queue, "created RT's ticket custom field for Waymark's ticket id");
+            self.mark_ready(queue);
             Ok(())
         } else {
-            Err(self.setup_needed(&format!(
-                "the custom field `{}` was created but is not applied to the queue `{}`",
-                self.cfg.id_field, self.cfg.queue
-            )))
+            Err(self.setup_needed(
+                queue,
+                &format!(
+                    "the custom field `{}` was created but is not applied to the queue `{queue}`",
+                    self.cfg.id_field
+                ),
+            ))
         }
     }
 }
@@ -233,13 +260,30 @@ impl Connector for Rt {
                     return Ok(self.delivered(id));
                 }
             }
+            // The app's routing picks the queue; else the configured one (checked by
+            // `prepare`). A routed queue met for the first time gets the id field
+            // checked too; its refusal (an admin must set it up) keeps the ticket
+            // waiting rather than failing it.
+            let queue = t.route.as_deref().unwrap_or(&self.cfg.queue);
+            if queue != self.cfg.queue {
+                match self.ensure_id_field(queue).await {
+                    Ok(()) => {}
+                    Err(DeliveryError::Permanent { reason }) => {
+                        return Err(DeliveryError::Retry {
+                            after: None,
+                            reason,
+                        })
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
             let mut fields = serde_json::Map::new();
             if let Some(c) = &t.category {
                 fields.insert(self.cfg.category_field.clone(), json!(c));
             }
             fields.insert(self.cfg.id_field.clone(), json!(t.id));
             let mut body = json!({
-                "Queue": self.cfg.queue,
+                "Queue": queue,
                 "Subject": t.subject,
                 "Content": t.body,
                 "ContentType": "text/plain",
@@ -260,6 +304,6 @@ impl Connector for Rt {
     }
 
     fn prepare(&self) -> BoxFuture<'_, Result<(), DeliveryError>> {
-        Box::pin(self.ensure_id_field())
+        Box::pin(self.ensure_id_field(&self.cfg.queue))
     }
 }

@@ -102,6 +102,10 @@ impl Connector for ServiceNow {
             if let Some(c) = &t.category {
                 body["category"] = json!(c);
             }
+            // The app's routing: a group's sys_id or name (a reference field).
+            if let Some(group) = &t.route {
+                body["assignment_group"] = json!(group);
+            }
             if let Some(caller) = t
                 .requester
                 .email

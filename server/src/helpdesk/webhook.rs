@@ -54,6 +54,7 @@ impl Connector for Webhook {
                 "subject": t.subject,
                 "body": t.body,
                 "category": t.category,
+                "route": t.route,
                 "priority": t.priority,
                 "requester": t.requester,
             }))

@@ -92,7 +92,8 @@ impl Connector for Zammad {
             };
             let body = json!({
                 "title": t.subject,
-                "group": self.cfg.group,
+                // The app's routing names the group; else the configured one.
+                "group": t.route.as_deref().unwrap_or(&self.cfg.group),
                 "customer": customer,
                 "priority": priority(t.priority),
                 "tags": format!("waymark,{}", t.id),

@@ -62,6 +62,14 @@ impl Connector for Zendesk {
                 "tags": tags,
                 "external_id": t.id,
             });
+            // The app's routing: the group's numeric id (checked when it was set).
+            if let Some(group) = t
+                .route
+                .as_deref()
+                .and_then(|g| g.trim().parse::<u64>().ok())
+            {
+                ticket["group_id"] = json!(group);
+            }
             if let Some(email) = &t.requester.email {
                 ticket["requester"] = json!({"name": t.requester.display(), "email": email});
             }

@@ -1,8 +1,12 @@
-//! Admin endpoints (admin token): apps with their allowed origins, and API tokens.
+//! Admin endpoints (admin token): apps with their allowed origins, their own help
+//! desks and category routing, and API tokens.
 //!
-//! Agents may read apps (the editor lists them); only admins change them or touch
-//! tokens. A token's value appears in exactly one response, the one that creates it;
-//! lists show ids, names and roles.
+//! Agents may read apps and their help desks without credentials (the editor lists
+//! them, and exports hold the same); only admins change them or touch tokens. A token's value appears in exactly one response, the
+//! one that creates it; lists show ids, names and roles. A help desk's credentials
+//! are write-only: no response or log line holds them (a GET says `token_set: true`),
+//! and a PUT that leaves one out keeps the stored one (for the same kind and URL
+//! host only).
 
 use std::sync::Arc;
 
@@ -19,6 +23,8 @@ use super::error::{ApiError, ApiResult, ErrorBody};
 use super::origins;
 use super::AppState;
 use crate::db::{self, apps::App};
+use crate::helpdesk::per_app::{self, Routing};
+use crate::helpdesk::HelpdeskConfig;
 use crate::tokens::{self, Role};
 
 pub fn routes() -> Router<Arc<AppState>> {
@@ -27,6 +33,10 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route(
             "/v1/apps/{app}",
             get(read_app).put(update_app).delete(delete_app),
+        )
+        .route(
+            "/v1/apps/{app}/helpdesk",
+            get(read_helpdesk).put(set_helpdesk).delete(clear_helpdesk),
         )
         .route("/v1/tokens", get(list_tokens).post(create_token))
         .route("/v1/tokens/{id}", delete(revoke_token))
@@ -314,5 +324,148 @@ pub async fn revoke_token(
     db::tokens::revoke(tx.conn(), &id, crate::now_ms()).await?;
     tx.commit().await?;
     tracing::info!(token = %id, by = %caller.token_id, "token revoked");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// An app's help desk and routing, without credentials.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AppHelpdesk {
+    pub app: String,
+    /// The app's own help desk: `kind` and that help desk's keys, each credential
+    /// `k` replaced by `k_set` (true when one is stored). Null: the app's tickets go
+    /// to the server's `[helpdesk]`.
+    #[schema(value_type = Option<Object>)]
+    pub helpdesk: Option<serde_json::Value>,
+    /// The kind of the server's help desk, used when `helpdesk` is null.
+    pub server_default: String,
+    pub routing: Routing,
+    /// What a routing target sets in the help desk the app's tickets go to, e.g.
+    /// `RT queue` or `Zendesk group_id`.
+    pub routing_target: String,
+    /// Milliseconds since the Unix epoch; null when never set.
+    pub updated_at: Option<i64>,
+}
+
+/// `PUT /v1/apps/{app}/helpdesk`: the app's help desk and routing, replaced.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppHelpdeskUpdate {
+    /// `kind` (inbox, rt, zendesk, freshdesk, servicenow, jira, bmc, zammad, webhook)
+    /// and that help desk's keys, as in `[helpdesk]`. A credential left out (or
+    /// empty) keeps the stored one when the kind and the URL's host are unchanged.
+    /// Null or absent: the server's help desk.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub helpdesk: Option<serde_json::Value>,
+    /// Category → target; empty: every ticket to the help desk's default.
+    #[serde(default)]
+    pub routing: Routing,
+}
+
+/// The stored configuration of an app, read for merging credentials (never answered).
+pub fn stored_config(row: Option<&db::apps::HelpdeskRow>) -> Option<HelpdeskConfig> {
+    row.and_then(|r| r.config.as_deref())
+        .and_then(|c| serde_json::from_str(c).ok())
+}
+
+fn helpdesk_answer(state: &AppState, app: &str, row: Option<db::apps::HelpdeskRow>) -> AppHelpdesk {
+    let own = stored_config(row.as_ref());
+    let server_default = per_app::kind_of(&state.config.helpdesk);
+    let kind = own.as_ref().map(per_app::kind_of).unwrap_or(server_default);
+    AppHelpdesk {
+        app: app.to_owned(),
+        helpdesk: own.as_ref().map(per_app::redacted),
+        server_default: server_default.to_owned(),
+        routing: row
+            .as_ref()
+            .and_then(|r| serde_json::from_str(&r.routing).ok())
+            .unwrap_or_default(),
+        routing_target: per_app::target_field(kind).to_owned(),
+        updated_at: row.map(|r| r.updated_at),
+    }
+}
+
+async fn require_app(conn: &mut sqlx::AnyConnection, id: &str) -> ApiResult<()> {
+    match db::apps::get(conn, id).await? {
+        Some(_) => Ok(()),
+        None => Err(ApiError::not_found(format!("no app `{id}`"))),
+    }
+}
+
+#[utoipa::path(get, path = "/v1/apps/{app}/helpdesk", tag = "admin", security(("bearer" = [])),
+    description = "The app's own help desk (credentials shown only as `…_set`) and its category routing.",
+    params(("app" = String, Path)),
+    responses((status = 200, body = AppHelpdesk), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn read_helpdesk(
+    State(state): State<Arc<AppState>>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AppHelpdesk>> {
+    let mut conn = state.db.pool().acquire().await?;
+    require_app(&mut conn, &id).await?;
+    let row = db::apps::helpdesk(&mut conn, &id).await?;
+    Ok(Json(helpdesk_answer(&state, &id, row)))
+}
+
+#[utoipa::path(put, path = "/v1/apps/{app}/helpdesk", tag = "admin", security(("bearer" = [])),
+    description = "Sets the app's help desk and routing. Credentials are write-only: leave one out to keep the stored one \
+        (same kind and URL host). The configuration is checked (kind, required keys, URL); the help desk is not called.",
+    params(("app" = String, Path)), request_body = AppHelpdeskUpdate,
+    responses((status = 200, body = AppHelpdesk), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_helpdesk(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    request: Body,
+) -> ApiResult<Json<AppHelpdesk>> {
+    caller.require(Role::Admin)?;
+    let bytes = body::read(&headers, request, state.config.body_max_bytes).await?;
+    let update: AppHelpdeskUpdate = body::parse(&bytes)?;
+    let mut tx = state.db.begin_write().await?;
+    require_app(tx.conn(), &id).await?;
+    let row = db::apps::helpdesk(tx.conn(), &id).await?;
+    let cfg = per_app::check_setting(
+        update.helpdesk.as_ref(),
+        &update.routing,
+        stored_config(row.as_ref()).as_ref(),
+        per_app::kind_of(&state.config.helpdesk),
+        None,
+    )
+    .map_err(|(path, message)| ApiError::invalid_at(path, message))?;
+    let config = cfg
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| ApiError::internal("the help desk configuration cannot be written", &e))?;
+    let routing = serde_json::to_string(&update.routing)
+        .map_err(|e| ApiError::internal("the routing cannot be written", &e))?;
+    db::apps::set_helpdesk(tx.conn(), &id, config.as_deref(), &routing, crate::now_ms()).await?;
+    let row = db::apps::helpdesk(tx.conn(), &id).await?;
+    tx.commit().await?;
+    let kind = cfg
+        .as_ref()
+        .map(per_app::kind_of)
+        .unwrap_or("server default");
+    tracing::info!(app = %id, helpdesk = kind, categories = update.routing.categories.len(), by = %caller.token_id, "app help desk set");
+    Ok(Json(helpdesk_answer(&state, &id, row)))
+}
+
+#[utoipa::path(delete, path = "/v1/apps/{app}/helpdesk", tag = "admin", security(("bearer" = [])),
+    description = "Clears the app's help desk (its credentials included) and routing: its tickets go to the server's help desk.",
+    params(("app" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn clear_helpdesk(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    caller.require(Role::Admin)?;
+    let mut tx = state.db.begin_write().await?;
+    require_app(tx.conn(), &id).await?;
+    db::apps::clear_helpdesk(tx.conn(), &id).await?;
+    tx.commit().await?;
+    tracing::info!(app = %id, by = %caller.token_id, "app help desk cleared");
     Ok(StatusCode::NO_CONTENT)
 }

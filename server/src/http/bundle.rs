@@ -39,7 +39,9 @@ pub async fn export(
 }
 
 #[utoipa::path(post, path = "/v1/bundle", tag = "bundle", security(("bearer" = [])),
-    description = "Imports a bundle in one transaction: all of it or, on any problem, none of it.",
+    description = "Imports a bundle in one transaction: all of it or, on any problem, none of it. \
+        An app's help-desk credentials are not in bundles: one left out keeps the credential stored here \
+        (same kind and URL host); `…_env` keys are read only by `waymark import`.",
     request_body = Bundle,
     responses((status = 200, body = ImportReport), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
@@ -53,7 +55,11 @@ pub async fn import(
     caller.require(Role::Admin)?;
     let bytes = body::read(&headers, request, state.config.bundle_max_bytes).await?;
     let bundle: Bundle = body::parse(&bytes)?;
-    let report = bundle::import(&state.db, &bundle).await?;
+    let helpdesks = bundle::ImportHelpdesks {
+        server_kind: crate::helpdesk::per_app::kind_of(&state.config.helpdesk),
+        env: None,
+    };
+    let report = bundle::import(&state.db, &bundle, helpdesks).await?;
     for app in &bundle.apps {
         state.apps.forget(&app.id);
     }

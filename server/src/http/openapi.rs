@@ -41,6 +41,9 @@ use super::{admin, bundle, error, guides, insights, public, tickets};
         admin::read_app,
         admin::update_app,
         admin::delete_app,
+        admin::read_helpdesk,
+        admin::set_helpdesk,
+        admin::clear_helpdesk,
         admin::list_tokens,
         admin::create_token,
         admin::revoke_token,
@@ -55,7 +58,7 @@ use super::{admin, bundle, error, guides, insights, public, tickets};
     tags(
         (name = "public", description = "Called by the runtime from users' browsers; CORS for the app's origins; rate-limited"),
         (name = "guides", description = "Drafts, publishing and versions; agent or admin token"),
-        (name = "admin", description = "Apps, origins and tokens; admin token (agents may read apps)"),
+        (name = "admin", description = "Apps, origins, per-app help desks and routing, and tokens; admin token (agents may read apps)"),
         (name = "bundle", description = "Import (admin) and export (agent) of apps with their guides"),
         (name = "tickets", description = "The ticket inbox (agent) and requeueing failed tickets (admin)"),
         (name = "insights", description = "Deflection, funnels and stuck hot spots, as JSON or CSV, and the segments to filter by; agent or admin token"),

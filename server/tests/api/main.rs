@@ -5,6 +5,7 @@
 mod harness;
 mod pg;
 
+mod app_helpdesk;
 mod apps;
 mod auth;
 mod authoring;
