@@ -105,6 +105,7 @@ impl Engine {
         self
     }
 
+    /// The guides the engine was given.
     pub fn guides(&self) -> &[Guide] {
         &self.guides
     }
@@ -116,6 +117,7 @@ impl Engine {
             .map(|r| (self.guides[r.guide].id.as_str(), r.step))
     }
 
+    /// The progress record of `guide` for its loaded version, if there is one.
     pub fn progress(&self, guide: &str) -> Option<&Progress> {
         self.progress.get(guide)
     }

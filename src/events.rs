@@ -9,33 +9,47 @@ use serde::{Deserialize, Serialize};
 
 use crate::Millis;
 
+/// What happened, in an [`AnalyticsEvent`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
+    /// A run began; the detail is the name of its [`Trigger`].
     RunStarted,
     /// A run picked up again on a later page or visit.
     RunResumed,
+    /// A step was drawn for the user.
     StepShown,
+    /// The user did what the step asked and the tour moved on.
     StepCompleted,
     /// The step's target never appeared and the step says `on_missing: skip`.
     StepSkipped,
+    /// The user went back to the previous step.
     StepBack,
+    /// A guide was finished: a tour's last step done, or every item of a checklist.
     RunCompleted,
+    /// The user closed a tour before its end.
     RunDismissed,
+    /// A sign the user is stuck; the detail is the signal.
     StuckDetected,
+    /// Help was offered to the user; the detail is why.
     HelpOffered,
     /// Which way on the user took from a help offer: `show_again`, `related_help`,
     /// `contact_it`.
     HelpChoice,
+    /// The server accepted the user's ticket; the detail is its reference.
     TicketFiled,
     /// The answer to "Did this solve it?" at the end of a guide: `yes`, `no`, `skipped`.
     SolvedAnswered,
+    /// A tip's popover was shown.
     TipShown,
+    /// A checklist item was ticked; the detail is the item's id.
     ChecklistItemDone,
+    /// The user opened the launcher.
     LauncherOpened,
 }
 
 impl EventKind {
+    /// Every kind, in declaration order.
     pub const ALL: [EventKind; 16] = [
         EventKind::RunStarted,
         EventKind::RunResumed,
@@ -93,6 +107,7 @@ pub enum Trigger {
 }
 
 impl Trigger {
+    /// Every trigger, in declaration order.
     pub const ALL: [Trigger; 4] = [
         Trigger::Auto,
         Trigger::Launcher,
@@ -105,6 +120,7 @@ impl Trigger {
         Trigger::ALL.into_iter().find(|t| t.as_str() == name)
     }
 
+    /// The wire name (`"launcher"`), as serde writes it.
     pub fn as_str(self) -> &'static str {
         match self {
             Trigger::Auto => "auto",
@@ -115,20 +131,26 @@ impl Trigger {
     }
 }
 
+/// One analytics event, as sent to the server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnalyticsEvent {
     /// Unique per event: the engine's session id and a sequence number.
     pub id: String,
+    /// When it happened, in milliseconds since the Unix epoch.
     pub at: Millis,
+    /// What happened.
     pub kind: EventKind,
     /// Guide id; empty for events not about one guide (launcher opened).
     pub guide: String,
+    /// Version of the guide; 0 when there is no guide.
     pub version: u32,
     /// The run the event belongs to, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run: Option<String>,
+    /// Id of the current step, for events about a step of a running tour.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
+    /// Index of that step in its guide, from 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_index: Option<usize>,
     /// Kind-specific detail: the trigger of a run, the stuck reason, the help choice.

@@ -24,6 +24,7 @@ pub struct Guide {
     pub schema: u32,
     /// Stable identifier, lowercase letters, digits and dashes (`raise-requisition`).
     pub id: String,
+    /// Whether this is a tour, a tip or a checklist.
     pub kind: Kind,
     /// Shown in the launcher and on the first step; in the default locale.
     pub title: String,
@@ -35,13 +36,16 @@ pub struct Guide {
     /// Where and for whom the guide is offered.
     #[serde(rename = "match")]
     pub matching: Match,
+    /// How the guide begins.
     #[serde(default)]
     pub start: Start,
+    /// How often an automatic guide is offered to the same user.
     #[serde(default)]
     pub frequency: Frequency,
     /// Ticket category used when a user asks for help from this guide.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
+    /// Priority of tickets filed from this guide.
     #[serde(default)]
     pub priority: Priority,
     /// Locale of the strings written inline (`title`, step titles and bodies).
@@ -79,16 +83,21 @@ fn default_locale() -> String {
     "en".to_owned()
 }
 
+/// What sort of guide it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "full", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    /// Steps played in order, each pointing at an element or centred.
     Tour,
+    /// A hint attached to one element of a page.
     Tip,
+    /// A list of other guides for the user to complete.
     Checklist,
 }
 
 impl Kind {
+    /// The kind's name as written in a guide (`tour`, `tip`, `checklist`).
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Tour => "tour",
@@ -106,6 +115,7 @@ pub struct Match {
     /// URL patterns: `/orders/*` (one segment), `/admin/**` (any depth),
     /// `/orders/:id/edit` (a named segment). A full URL's host may be given too.
     pub urls: Vec<String>,
+    /// Rules on user attributes that must all hold; none means every user.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub audience: Vec<AudienceRule>,
 }
@@ -116,16 +126,37 @@ pub struct Match {
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 pub enum AudienceRule {
     /// The attribute equals `value`.
-    Equals { attr: String, value: String },
+    Equals {
+        /// The attribute's name.
+        attr: String,
+        /// The value it must equal.
+        value: String,
+    },
     /// The attribute is one of `values`.
-    OneOf { attr: String, values: Vec<String> },
+    OneOf {
+        /// The attribute's name.
+        attr: String,
+        /// The values it may take.
+        values: Vec<String>,
+    },
     /// The attribute is absent or differs from `value`.
-    Not { attr: String, value: String },
+    Not {
+        /// The attribute's name.
+        attr: String,
+        /// The value it must not equal.
+        value: String,
+    },
     /// The attribute is absent or none of `values`.
-    NotOneOf { attr: String, values: Vec<String> },
+    NotOneOf {
+        /// The attribute's name.
+        attr: String,
+        /// The values it must not take.
+        values: Vec<String>,
+    },
 }
 
 impl AudienceRule {
+    /// The name of the user attribute the rule tests.
     pub fn attr(&self) -> &str {
         match self {
             AudienceRule::Equals { attr, .. }
@@ -169,10 +200,14 @@ pub enum Frequency {
 #[cfg_attr(feature = "full", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
+    /// The lowest.
     Low,
+    /// The default.
     #[default]
     Normal,
+    /// Above normal.
     High,
+    /// The highest.
     Urgent,
 }
 
@@ -181,13 +216,16 @@ pub enum Priority {
 #[cfg_attr(feature = "full", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LocaleStrings {
+    /// The guide's title in this locale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The guide's one-line summary in this locale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Per step id.
     #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
     pub steps: SortedMap<Text>,
+    /// The tip's title and body in this locale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tip: Option<Text>,
     /// Checklist item labels, per item id.
@@ -200,7 +238,9 @@ pub struct LocaleStrings {
 #[cfg_attr(feature = "full", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Text {
+    /// The title.
     pub title: String,
+    /// Safe markdown (see [`crate::markup`]).
     #[serde(default)]
     pub body: String,
 }
@@ -219,14 +259,18 @@ pub struct Step {
     /// the guide matches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
+    /// The step's title, in the default locale.
     pub title: String,
     /// Safe markdown (see [`crate::markup`]).
     #[serde(default)]
     pub body: String,
+    /// Where the popover sits relative to the target.
     #[serde(default)]
     pub placement: Placement,
+    /// What moves the tour on from this step.
     #[serde(default)]
     pub advance: Advance,
+    /// What to do if the target never appears.
     #[serde(default)]
     pub on_missing: OnMissing,
     /// Overrides the guide's `stuck_after_s` for this step.
@@ -253,6 +297,7 @@ pub struct Target {
     pub wait_ms: u32,
 }
 
+/// How long a target is waited for when `wait_ms` is not given, in milliseconds.
 pub const DEFAULT_WAIT_MS: u32 = 3000;
 /// Longest wait a step may ask for; longer waits look like a broken page.
 pub const MAX_WAIT_MS: u32 = 60_000;
@@ -272,14 +317,24 @@ pub enum Advance {
     /// The user clicks the step's target.
     Click,
     /// The user types into the target until its value matches `pattern` (a regex).
-    Input { pattern: String },
+    Input {
+        /// Regex the typed value must match.
+        pattern: String,
+    },
     /// The page URL comes to match `pattern` (a URL pattern).
-    Url { pattern: String },
+    Url {
+        /// A URL pattern, written as in `match.urls`.
+        pattern: String,
+    },
     /// An element matching `selector` becomes visible.
-    Visible { selector: String },
+    Visible {
+        /// CSS selector of the element to wait for.
+        selector: String,
+    },
 }
 
 impl Advance {
+    /// The advance's `kind` as written in a guide (`next`, `click`, `input`, `url`, `visible`).
     pub fn name(&self) -> &'static str {
         match self {
             Advance::Next => "next",
@@ -308,19 +363,25 @@ pub enum OnMissing {
 #[cfg_attr(feature = "full", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Tip {
+    /// The element the tip attaches to.
     pub target: Target,
+    /// The tip's title, in the default locale.
     pub title: String,
+    /// Safe markdown (see [`crate::markup`]), in the default locale.
     #[serde(default)]
     pub body: String,
+    /// What opens the tip.
     #[serde(default)]
     pub show_on: TipTrigger,
     /// Draw a pulsing beacon beside the element so users notice the tip.
     #[serde(default)]
     pub beacon: bool,
+    /// Where the tip's popover sits relative to the element.
     #[serde(default)]
     pub placement: Placement,
 }
 
+/// What opens a tip.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "full", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -339,7 +400,9 @@ pub enum TipTrigger {
 #[cfg_attr(feature = "full", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistItem {
+    /// Unique within the checklist; translations refer to it.
     pub id: String,
+    /// The item's label, in the default locale.
     pub label: String,
     /// Id of the guide whose completion ticks this item.
     pub guide: String,

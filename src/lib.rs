@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 //! # Waymark core
 //!
 //! The pure-Rust heart of Waymark: every rule of guides, tours, tickets and insights,

@@ -36,6 +36,7 @@ impl<V> Default for SortedMap<V> {
 }
 
 impl<V> SortedMap<V> {
+    /// An empty map.
     pub const fn new() -> Self {
         SortedMap {
             keys: Vec::new(),
@@ -43,22 +44,27 @@ impl<V> SortedMap<V> {
         }
     }
 
+    /// The number of entries.
     pub fn len(&self) -> usize {
         self.keys.len()
     }
 
+    /// Whether the map has no entries.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
 
+    /// The value of `key`, if it has one.
     pub fn get(&self, key: &str) -> Option<&V> {
         self.values.get(find(&self.keys, key).ok()?)
     }
 
+    /// The value of `key`, to change, if it has one.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
         self.values.get_mut(find(&self.keys, key).ok()?)
     }
 
+    /// Whether `key` has a value.
     pub fn contains_key(&self, key: &str) -> bool {
         find(&self.keys, key).is_ok()
     }
@@ -78,6 +84,7 @@ impl<V> SortedMap<V> {
         }
     }
 
+    /// Removes `key`, giving back its value.
     pub fn remove(&mut self, key: &str) -> Option<V> {
         let i = find(&self.keys, key).ok()?;
         self.keys.remove(i);
@@ -89,14 +96,17 @@ impl<V> SortedMap<V> {
         Iter(self.keys.iter().zip(self.values.iter()))
     }
 
+    /// The keys, in order.
     pub fn keys(&self) -> std::slice::Iter<'_, String> {
         self.keys.iter()
     }
 
+    /// The values, in key order.
     pub fn values(&self) -> std::slice::Iter<'_, V> {
         self.values.iter()
     }
 
+    /// The values, in key order, to change.
     pub fn values_mut(&mut self) -> std::slice::IterMut<'_, V> {
         self.values.iter_mut()
     }

@@ -20,14 +20,20 @@ use crate::text::push_int;
 /// Text-level content.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Inline {
+    /// Plain text, unescaped.
     Text(String),
+    /// `**bold**`: strong importance.
     Strong(Vec<Inline>),
+    /// `*italic*`: emphasis.
     Emphasis(Vec<Inline>),
+    /// `` `code` ``: text shown as code, taken literally.
     Code(String),
     /// Only made by [`parse`] with an `href` that passes [`is_allowed_href`]; renderers
     /// check again, since a tree can also arrive deserialized.
     Link {
+        /// Where the link goes.
         href: String,
+        /// The link's text.
         children: Vec<Inline>,
     },
 }
@@ -35,8 +41,11 @@ pub enum Inline {
 /// A paragraph or a list; list items are single paragraphs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Block {
+    /// A paragraph of text.
     Paragraph(Vec<Inline>),
+    /// A bullet list (`- item`), one paragraph per item.
     BulletList(Vec<Vec<Inline>>),
+    /// A numbered list (`1. item`), one paragraph per item.
     OrderedList(Vec<Vec<Inline>>),
 }
 

@@ -22,10 +22,13 @@ use crate::Millis;
 /// An event as stored: who it was about, and the event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserEvent {
+    /// Id of the user the event is about.
     pub user: String,
+    /// The event itself.
     pub event: AnalyticsEvent,
 }
 
+/// Settings for computing insights.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Config {
     /// Silence that ends a help session.
@@ -43,29 +46,45 @@ impl Default for Config {
     }
 }
 
+/// How a help session ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
+    /// A guide was completed and the user answered "yes" to "Did this solve it?".
     ResolvedConfirmed,
+    /// A guide was completed and the user answered neither "yes" nor "no".
     ResolvedPotential,
+    /// The user filed a ticket.
     Ticketed,
+    /// None of the above.
     Abandoned,
 }
 
+/// One help session of one user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HelpSession {
+    /// Id of the user.
     pub user: String,
+    /// Time of the session's first event.
     pub started: Millis,
+    /// Time of the session's last event.
     pub ended: Millis,
+    /// How the session ended.
     pub outcome: Outcome,
 }
 
+/// Every figure of the Insights page.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Insights {
+    /// Help sessions in all.
     pub help_sessions: usize,
+    /// Sessions resolved with a "yes" to "Did this solve it?".
     pub resolved_confirmed: usize,
+    /// Sessions resolved without a "yes" (nor a "no") to "Did this solve it?".
     pub resolved_potential: usize,
+    /// Sessions that ended in a ticket.
     pub ticketed: usize,
+    /// Sessions that ended without a completed guide or a ticket.
     pub abandoned: usize,
     /// resolved ÷ (resolved + ticketed), confirmed and potential together.
     pub deflection_rate: Option<f64>,
@@ -73,30 +92,45 @@ pub struct Insights {
     pub confirmed_deflection_rate: Option<f64>,
     /// Zendesk's self-service score: users who helped themselves ÷ users who filed tickets.
     pub self_service_score: Option<f64>,
+    /// Tickets filed, in or out of help sessions.
     pub tickets_filed: usize,
     /// Resolved help sessions: tickets that were not needed.
     pub tickets_avoided: usize,
+    /// [`Insights::tickets_avoided`] times [`Config::ticket_cost`].
     pub cost_avoided: f64,
+    /// Confirmed resolutions times [`Config::ticket_cost`].
     pub cost_avoided_confirmed: f64,
+    /// Distinct guide runs started.
     pub runs_started: usize,
+    /// Runs started and completed.
     pub runs_completed: usize,
+    /// runs completed ÷ runs started.
     pub completion_rate: Option<f64>,
+    /// Median (the lower one) time from a run's start to its completion, in milliseconds.
     pub median_time_to_complete_ms: Option<Millis>,
+    /// Per guide, how many users reached each step.
     pub funnels: Vec<Funnel>,
+    /// Where users got stuck, most frequent first.
     pub stuck: Vec<StuckSpot>,
     /// Per UTC day (days since the epoch) of the sessions' start.
     pub by_day: Vec<DayOutcomes>,
 }
 
+/// How far users got through one guide's steps.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Funnel {
+    /// Id of the guide.
     pub guide: String,
+    /// Every step index up to the furthest one shown, in order.
     pub steps: Vec<FunnelStep>,
 }
 
+/// One step of a funnel.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FunnelStep {
+    /// Index of the step in its guide, from 0.
     pub index: usize,
+    /// The step's id; empty if no user was shown it.
     pub step: String,
     /// Distinct users shown this step.
     pub users: usize,
@@ -104,19 +138,29 @@ pub struct FunnelStep {
     pub drop_off: Option<f64>,
 }
 
+/// How often one stuck signal was detected on one step.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StuckSpot {
+    /// Id of the guide.
     pub guide: String,
+    /// Id of the step; empty when the user was not in a step.
     pub step: String,
+    /// The stuck signal's name; `unknown` when the event did not say.
     pub signal: String,
+    /// How many times it was detected.
     pub count: usize,
 }
 
+/// Help session outcomes of one day.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayOutcomes {
+    /// Days since the Unix epoch, in UTC.
     pub day: i64,
+    /// Resolved sessions, confirmed or potential.
     pub resolved: usize,
+    /// Sessions that ended in a ticket.
     pub ticketed: usize,
+    /// Abandoned sessions.
     pub abandoned: usize,
 }
 
@@ -309,17 +353,25 @@ pub fn insights(events: &[UserEvent], cfg: &Config) -> Insights {
 /// the server's SQL from its tables.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
+    /// Resolved help sessions with a "yes" answer.
     pub resolved_confirmed: usize,
+    /// Resolved help sessions without a "yes" (nor a "no").
     pub resolved_potential: usize,
+    /// Help sessions that ended in a ticket.
     pub ticketed: usize,
+    /// Abandoned help sessions.
     pub abandoned: usize,
     /// Distinct users with a resolved help session.
     pub self_served_users: usize,
     /// Distinct users who filed a ticket.
     pub ticket_users: usize,
+    /// Tickets filed, in or out of help sessions.
     pub tickets_filed: usize,
+    /// Distinct guide runs started.
     pub runs_started: usize,
+    /// Runs started and completed.
     pub runs_completed: usize,
+    /// Median (the lower one) time from a run's start to its completion, in milliseconds.
     pub median_time_to_complete_ms: Option<Millis>,
 }
 

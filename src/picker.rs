@@ -83,11 +83,13 @@ const MAX_TEXT: usize = 60;
 pub struct ElementFacts {
     /// Lowercase tag name.
     pub tag: String,
+    /// The `id` attribute, if the element has one.
     pub id: Option<String>,
     /// The stable attributes and [`READ_ATTRIBUTES`] the element has, as
     /// (name, value). A list, not a map: a handful at most, and every byte of map
     /// code would be downloaded by every user of the runtime.
     pub attributes: Vec<(String, String)>,
+    /// The class names, in the order of the `class` attribute.
     pub classes: Vec<String>,
     /// Visible text, as the page shows it.
     pub text: String,
@@ -110,27 +112,32 @@ impl ElementFacts {
         }
     }
 
+    /// The same element with this `id`.
     pub fn with_id(mut self, id: &str) -> Self {
         self.id = Some(id.to_owned());
         self
     }
 
+    /// The same element with attribute `name` set to `value`, replacing any earlier one.
     pub fn with_attr(mut self, name: &str, value: &str) -> Self {
         self.attributes.retain(|(n, _)| n != name);
         self.attributes.push((name.to_owned(), value.to_owned()));
         self
     }
 
+    /// The same element with one more class.
     pub fn with_class(mut self, class: &str) -> Self {
         self.classes.push(class.to_owned());
         self
     }
 
+    /// The same element with this visible text.
     pub fn with_text(mut self, text: &str) -> Self {
         self.text = text.to_owned();
         self
     }
 
+    /// The same element at position `nth_of_type` (from 1) of `of_type` same-tag siblings.
     pub fn with_position(mut self, nth_of_type: u32, of_type: u32) -> Self {
         self.nth_of_type = nth_of_type;
         self.of_type = of_type;
@@ -304,6 +311,7 @@ impl ElementFacts {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Picked {
+    /// The element clicked.
     pub element: ElementFacts,
     /// Parent first, at most [`MAX_ANCESTORS`], never `body` or `html`.
     pub ancestors: Vec<ElementFacts>,
@@ -369,7 +377,9 @@ impl Strategy {
 /// One way to find the element: a selector, maybe narrowed by visible text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Candidate {
+    /// How the selector was built.
     pub strategy: Strategy,
+    /// CSS selector that finds the element.
     pub css: String,
     /// Only elements whose visible text contains this (case-insensitive).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -451,7 +461,10 @@ pub enum EditorMessage {
     /// Leave pick mode without picking.
     PickStop,
     /// Play this guide (its JSON text) from its first step, without publishing it.
-    Preview { guide: String },
+    Preview {
+        /// The guide's JSON text.
+        guide: String,
+    },
     /// Stop the preview and leave the page as it is without guides.
     PreviewStop,
 }
@@ -464,16 +477,24 @@ pub enum PageMessage {
     /// A page of the app has loaded (or navigated) with the runtime listening;
     /// `previewing` when it plays a draft kept from an earlier page of this tab.
     Ready {
+        /// The page's URL.
         url: String,
+        /// A draft from an earlier page of this tab is playing.
         #[serde(default)]
         previewing: bool,
     },
     /// The answer to [`EditorMessage::Hello`]: the runtime listens on this page. It
     /// changes nothing else, so a page that has sent `ready` already is not given
     /// its mode twice.
-    Here { url: String },
+    Here {
+        /// The page's URL.
+        url: String,
+    },
     /// The agent clicked an element in pick mode.
-    Picked { result: PickResult },
+    Picked {
+        /// How the element is named and the selectors that find it.
+        result: PickResult,
+    },
     /// The agent pressed Esc in pick mode.
     PickCancelled,
 }

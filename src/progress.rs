@@ -10,16 +10,20 @@ use serde::{Deserialize, Serialize};
 use crate::events::Trigger;
 use crate::Millis;
 
+/// Where a run of a guide stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
     /// Started and neither finished nor dismissed: resumable.
     Active,
+    /// Finished.
     Completed,
+    /// Closed before the end.
     Dismissed,
 }
 
 impl RunStatus {
+    /// Every status, in declaration order.
     pub const ALL: [RunStatus; 3] = [
         RunStatus::Active,
         RunStatus::Completed,
@@ -35,24 +39,32 @@ impl RunStatus {
         }
     }
 
+    /// The status named `name` (its wire name, [`RunStatus::as_str`]).
     pub fn from_name(name: &str) -> Option<RunStatus> {
         RunStatus::ALL.into_iter().find(|s| s.as_str() == name)
     }
 }
 
+/// One user's progress through one guide version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
+    /// Id of the guide.
     pub guide: String,
+    /// Version of the guide the record is for.
     pub version: u32,
     /// Index of the current (or last) step.
     pub step: usize,
+    /// Where the current (or last) run stands.
     pub status: RunStatus,
     /// The run this record belongs to; analytics events carry it too.
     pub run: String,
+    /// When the current (or last) run started, in milliseconds since the Unix epoch.
     pub started_at: Millis,
+    /// When the record last changed, in milliseconds since the Unix epoch.
     pub updated_at: Millis,
-    /// How many runs were started and completed, across sessions.
+    /// How many runs were started, across sessions.
     pub runs: u32,
+    /// How many runs were completed, across sessions.
     pub completions: u32,
     /// How the current run began, so a run resumed on another page still knows.
     #[serde(default, skip_serializing_if = "Option::is_none")]

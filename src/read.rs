@@ -26,8 +26,11 @@ pub trait Json: Sized {
     /// Member `key` of an object; `None` when absent or `null`, or when this is not
     /// an object.
     fn get(&self, key: &str) -> Option<Self>;
+    /// The text of a string; `None` when this is not one.
     fn as_str(&self) -> Option<String>;
+    /// The value of a number; `None` when this is not one.
     fn as_f64(&self) -> Option<f64>;
+    /// The value of a boolean; `None` when this is not one.
     fn as_bool(&self) -> Option<bool>;
     /// The elements of an array; `None` when this is not one.
     fn items(&self) -> Option<Vec<Self>>;

@@ -11,10 +11,15 @@ use std::ops::Range;
 /// Which built-in detectors run; all by default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Detectors {
+    /// Email addresses.
     pub emails: bool,
+    /// Phone numbers.
     pub phones: bool,
+    /// Payment card numbers: those that pass the Luhn check, and other runs of 13 to 19 digits.
     pub cards: bool,
+    /// Bearer tokens and JWTs.
     pub tokens: bool,
+    /// The values of secret query parameters ([`SECRET_PARAMS`]); their names stay.
     pub secret_params: bool,
 }
 
@@ -57,8 +62,10 @@ pub const SECRET_PARAMS: &[&str] = &[
     "otp",
 ];
 
+/// Removes personal data and secrets from text: the built-in detectors and the app's own patterns.
 #[derive(Default)]
 pub struct Redactor {
+    /// Which built-in detectors run.
     pub detectors: Detectors,
     custom: Vec<(String, CustomPattern)>,
 }

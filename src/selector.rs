@@ -14,7 +14,9 @@ use crate::text::push_int;
 /// Why a selector cannot be used. `offset` counts characters from the selector's start.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SelectorError {
+    /// Where the problem is, in characters from the selector's start.
     pub offset: usize,
+    /// What is wrong, in plain words.
     pub message: String,
 }
 

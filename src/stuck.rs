@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Millis;
 
+/// A sign that the user on a step needs help.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StuckSignal {
@@ -30,6 +31,7 @@ pub enum StuckSignal {
 }
 
 impl StuckSignal {
+    /// The wire name (`"rage_clicks"`), as serde writes it.
     pub fn as_str(self) -> &'static str {
         match self {
             StuckSignal::Dwell => "dwell",
@@ -50,9 +52,11 @@ pub struct Thresholds {
     pub dwell_s: Option<u32>,
     /// Clicks that do not advance, within `rage_window_ms`.
     pub rage_clicks: u32,
+    /// The window `rage_clicks` are counted in, in milliseconds.
     pub rage_window_ms: u32,
     /// Back presses within `back_window_ms`.
     pub back_and_forth: u32,
+    /// The window `back_and_forth` presses are counted in, in milliseconds.
     pub back_window_ms: u32,
 }
 
@@ -89,6 +93,7 @@ pub struct StuckDetector {
 }
 
 impl StuckDetector {
+    /// A detector with these thresholds; [`StuckDetector::enter_step`] starts each step.
     pub fn new(limits: Thresholds) -> StuckDetector {
         StuckDetector {
             limits,
@@ -135,10 +140,12 @@ impl StuckDetector {
         self.fire(due, StuckSignal::BackAndForth)
     }
 
+    /// The step's target never appeared: the signal, unless help was already offered on this step.
     pub fn target_missing(&mut self) -> Option<StuckSignal> {
         self.fire(true, StuckSignal::TargetMissing)
     }
 
+    /// An error element appeared: the signal, unless help was already offered on this step.
     pub fn error_shown(&mut self) -> Option<StuckSignal> {
         self.fire(true, StuckSignal::ErrorShown)
     }
@@ -149,6 +156,7 @@ impl StuckDetector {
         StuckSignal::UserAsked
     }
 
+    /// Whether help was offered on the current step.
     pub fn offered(&self) -> bool {
         self.offered
     }

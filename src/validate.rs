@@ -21,7 +21,10 @@ use crate::text::{int, push_int};
 /// One problem in a guide: where (`steps[2].target.css[0]`) and what.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
+    /// Where: a path of fields and indexes (`steps[2].target.css[0]`), or a line and
+    /// column (`line 3, column 7`) when there is no such path (broken JSON, for one).
     pub path: String,
+    /// What is wrong, in plain words.
     pub message: String,
 }
 
@@ -33,11 +36,18 @@ impl fmt::Display for Problem {
 
 /// Limits a guide author may meet. Generous, but they keep a typo from becoming a
 /// 10-hour timer or a 1000-step tour.
+///
+/// The most steps a tour may have.
 pub const MAX_STEPS: usize = 100;
+/// The most items a checklist may have.
 pub const MAX_ITEMS: usize = 50;
+/// The range `stuck_after_s` must fall in, in seconds, both ends included.
 pub const STUCK_AFTER_S: (u32, u32) = (5, 3600);
+/// The longest title, in characters.
 pub const MAX_TITLE: usize = 200;
+/// The longest body, in characters.
 pub const MAX_BODY: usize = 5000;
+/// The highest guide version.
 pub const MAX_VERSION: u32 = 1_000_000;
 
 /// Parses and validates one guide's JSON text.
