@@ -907,7 +907,7 @@ fn truncate(text: &str, max: usize) -> String {
 }
 
 /// The text to find an element by: the first line of its visible text (the part
-/// before any line break, tab or run of spaces), cut at a word before [`MAX_TEXT`]
+/// before any line break, tab or run of spaces), cut at a word before `MAX_TEXT`
 /// characters; none if empty. It stays a piece of the page's own text, since the
 /// runtime matches text by "contains", without collapsing whitespace.
 pub fn short_text(text: &str) -> Option<String> {

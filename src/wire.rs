@@ -9,6 +9,9 @@
 //! page's ticket machine reads too, and a calendar day is [`Day`].
 //!
 //! Times are milliseconds since the Unix epoch (`i64`), as the server stores them.
+//!
+//! [`TicketStatus`]: crate::ticket::TicketStatus
+//! [`Day`]: crate::wire::Day
 
 mod day;
 
