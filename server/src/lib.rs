@@ -16,7 +16,7 @@
 //!   folder and the first admin token at start-up;
 //! - [`prometheus`](crate::prometheus): the Prometheus counters; [`commands`]: `import`, `export`,
 //!   `token create`, `demo-data` (played by [`demo_data`]); [`validate`] and
-//!   [`catalog`]: `waymark validate`;
+//!   [`guide_files`]: `waymark validate`;
 //! - [`ingest`]: the background writer that stores analytics events in batches;
 //!   [`insights_refresh`]: the worker that keeps the Insights rollups up to date;
 //! - [`tickets`], [`outbox`] and [`helpdesk`]: tickets posted by stuck users, kept in a
@@ -27,7 +27,7 @@
 
 pub mod authoring;
 pub mod bundle;
-pub mod catalog;
+pub mod guide_files;
 pub mod commands;
 pub mod config;
 pub mod db;

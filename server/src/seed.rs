@@ -10,7 +10,7 @@
 use waymark::guide::Guide;
 
 use crate::authoring;
-use crate::catalog::{check_files, find_guide_files};
+use crate::guide_files::{check_files, find_guide_files};
 use crate::config::{Config, Secret};
 use crate::db::{self, tokens::TokenRow, Db};
 use crate::http::origins;

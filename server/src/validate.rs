@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::catalog::{check_files, find_guide_files};
+use crate::guide_files::{check_files, find_guide_files};
 
 /// Exit code when a guide has a problem.
 const PROBLEMS: u8 = 1;
