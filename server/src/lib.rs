@@ -27,11 +27,11 @@
 
 pub mod authoring;
 pub mod bundle;
-pub mod guide_files;
 pub mod commands;
 pub mod config;
 pub mod db;
 pub mod demo_data;
+pub mod guide_files;
 pub mod helpdesk;
 pub mod http;
 pub mod ingest;

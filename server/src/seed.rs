@@ -10,9 +10,9 @@
 use waymark::guide::Guide;
 
 use crate::authoring;
-use crate::guide_files::{check_files, find_guide_files};
 use crate::config::{Config, Secret};
 use crate::db::{self, tokens::TokenRow, Db};
+use crate::guide_files::{check_files, find_guide_files};
 use crate::http::origins;
 use crate::tokens::{self, Role};
 
