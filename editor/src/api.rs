@@ -22,62 +22,34 @@ pub struct App {
     pub origins: Vec<String>,
 }
 
-/// A guide in the list: `GET /v1/apps/{app}/drafts`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct DraftSummary {
-    pub id: String,
-    pub kind: String,
-    pub title: String,
-    /// The version users get; none when never published.
-    pub live_version: Option<i64>,
-    pub created_at: i64,
-    pub updated_at: i64,
-    pub updated_by: Option<String>,
-}
+/// The wire contract, shared with the server (`waymark::wire`): the editor reads
+/// and sends exactly the JSON the server declares.
+pub use waymark::wire::{
+    Draft, DraftSummary, ImportReport, InboxTicket, PublishRequest, RollbackRequest, TicketRequest,
+    TicketStatus, Version,
+};
 
-/// A guide's draft: `GET /v1/apps/{app}/drafts/{id}`.
+/// A guide's draft, its guide read by the core: `GET /v1/apps/{app}/drafts/{id}`
+/// and the answer to creating and saving one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DraftDoc {
     pub summary: DraftSummary,
     pub guide: Guide,
 }
 
-/// A published version; `guide` only when one version is read.
+/// A published version with its guide read by the core: the answer to reading one
+/// version, publishing and rolling back.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Version {
-    pub version: i64,
-    pub published_at: i64,
-    pub published_by: Option<String>,
-    pub note: Option<String>,
+pub struct Published {
+    /// The version as the server answered it, its JSON guide taken out.
+    pub version: Version,
+    /// The guide as published; none if the server sent none.
     pub guide: Option<Guide>,
 }
 
-/// The wire forms, with the guide as plain JSON: every guide the editor reads goes
-/// through the core's [`from_json`], one deserializer for all (the editor's size
-/// depends on it) with the same messages as the JSON view.
-#[derive(Deserialize)]
-struct WireDraft {
-    id: String,
-    kind: String,
-    title: String,
-    live_version: Option<i64>,
-    created_at: i64,
-    updated_at: i64,
-    updated_by: Option<String>,
-    guide: serde_json::Value,
-}
-
-#[derive(Deserialize)]
-struct WireVersion {
-    version: i64,
-    published_at: i64,
-    published_by: Option<String>,
-    note: Option<String>,
-    #[serde(default)]
-    guide: Option<serde_json::Value>,
-}
-
-/// A guide in an answer, read by the core.
+/// A guide in an answer, read by the core's [`from_json`]: one deserializer for every
+/// guide the editor reads (the editor's size depends on it), with the same messages
+/// as the JSON view.
 pub fn read_guide(value: &serde_json::Value) -> Result<Guide, ApiError> {
     from_json(&value.to_string()).map_err(|p| {
         ApiError::Other(format!(
@@ -86,92 +58,22 @@ pub fn read_guide(value: &serde_json::Value) -> Result<Guide, ApiError> {
     })
 }
 
-impl TryFrom<WireDraft> for DraftDoc {
+impl TryFrom<Draft> for DraftDoc {
     type Error = ApiError;
-    fn try_from(w: WireDraft) -> Result<Self, ApiError> {
+    fn try_from(draft: Draft) -> Result<Self, ApiError> {
         Ok(DraftDoc {
-            guide: read_guide(&w.guide)?,
-            summary: DraftSummary {
-                id: w.id,
-                kind: w.kind,
-                title: w.title,
-                live_version: w.live_version,
-                created_at: w.created_at,
-                updated_at: w.updated_at,
-                updated_by: w.updated_by,
-            },
+            guide: read_guide(&draft.guide)?,
+            summary: draft.summary,
         })
     }
 }
 
-impl TryFrom<WireVersion> for Version {
+impl TryFrom<Version> for Published {
     type Error = ApiError;
-    fn try_from(w: WireVersion) -> Result<Self, ApiError> {
-        Ok(Version {
-            guide: w.guide.as_ref().map(read_guide).transpose()?,
-            version: w.version,
-            published_at: w.published_at,
-            published_by: w.published_by,
-            note: w.note,
-        })
+    fn try_from(mut version: Version) -> Result<Self, ApiError> {
+        let guide = version.guide.take().as_ref().map(read_guide).transpose()?;
+        Ok(Published { version, guide })
     }
-}
-
-/// What an import did: `POST /v1/bundle`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct ImportReport {
-    #[serde(default)]
-    pub apps_created: u64,
-    #[serde(default)]
-    pub guides_created: u64,
-    #[serde(default)]
-    pub drafts_saved: u64,
-    #[serde(default)]
-    pub versions_imported: u64,
-    #[serde(default)]
-    pub versions_unchanged: u64,
-}
-
-/// A ticket users filed, as the inbox shows it: `GET /v1/apps/{app}/inbox`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct InboxTicket {
-    pub id: String,
-    /// `queued`, `delivered` or `failed`.
-    pub status: String,
-    pub reference: Option<String>,
-    pub reference_url: Option<String>,
-    pub helpdesk: Option<String>,
-    pub created_at: i64,
-    pub delivered_at: Option<i64>,
-    #[serde(default)]
-    pub attempts: i64,
-    pub last_error: Option<String>,
-    pub user_id: Option<String>,
-    pub ticket: TicketBody,
-}
-
-/// What the user sent, after reviewing the pre-filled form.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct TicketBody {
-    pub subject: String,
-    pub description: String,
-    pub category: Option<String>,
-    pub priority: Option<String>,
-    pub guide: Option<String>,
-    pub step: Option<String>,
-    pub page_url: Option<String>,
-}
-
-#[derive(Serialize)]
-struct PublishRequest<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    note: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct RollbackRequest {
-    version: i64,
 }
 
 #[derive(Deserialize)]
@@ -312,20 +214,20 @@ impl Api {
     }
 
     pub async fn draft(&self, app: &str, id: &str) -> Result<DraftDoc, ApiError> {
-        let wire: WireDraft = self.json(self.get(&Self::draft_url(app, id))).await?;
+        let wire: Draft = self.json(self.get(&Self::draft_url(app, id))).await?;
         wire.try_into()
     }
 
     /// Creates a guide; 409 when the id is taken.
     pub async fn create(&self, app: &str, guide: &Guide) -> Result<DraftDoc, ApiError> {
         let request = self.with_json(Request::post(&Self::drafts_url(app)), guide);
-        self.json::<WireDraft>(request).await?.try_into()
+        self.json::<Draft>(request).await?.try_into()
     }
 
     /// Saves the draft of an existing guide.
     pub async fn save(&self, app: &str, guide: &Guide) -> Result<DraftDoc, ApiError> {
         let request = self.with_json(Request::put(&Self::draft_url(app, &guide.id)), guide);
-        self.json::<WireDraft>(request).await?.try_into()
+        self.json::<Draft>(request).await?.try_into()
     }
 
     pub async fn delete(&self, app: &str, id: &str) -> Result<(), ApiError> {
@@ -335,39 +237,49 @@ impl Api {
         self.send(request).await.map(|_| ())
     }
 
-    pub async fn publish(&self, app: &str, id: &str, note: &str) -> Result<Version, ApiError> {
-        let note = Some(note.trim()).filter(|n| !n.is_empty());
+    pub async fn publish(&self, app: &str, id: &str, note: &str) -> Result<Published, ApiError> {
+        let note = Some(note.trim())
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned);
         let url = format!("{}/publish", Self::draft_url(app, id));
-        self.json::<WireVersion>(self.with_json(Request::post(&url), &PublishRequest { note }))
+        self.json::<Version>(self.with_json(Request::post(&url), &PublishRequest { note }))
             .await?
             .try_into()
     }
 
-    /// Newest first, without bodies.
+    /// Newest first, without guides.
     pub async fn versions(&self, app: &str, id: &str) -> Result<Vec<Version>, ApiError> {
         let url = format!("{}/versions", Self::draft_url(app, id));
-        let wire: Vec<WireVersion> = self.json(self.get(&url)).await?;
-        wire.into_iter().map(Version::try_from).collect()
+        self.json(self.get(&url)).await
     }
 
-    pub async fn version(&self, app: &str, id: &str, version: i64) -> Result<Version, ApiError> {
+    pub async fn version(&self, app: &str, id: &str, version: i64) -> Result<Published, ApiError> {
         let url = format!("{}/versions/{version}", Self::draft_url(app, id));
-        self.json::<WireVersion>(self.get(&url)).await?.try_into()
+        self.json::<Version>(self.get(&url)).await?.try_into()
     }
 
     /// Publishes an earlier version's content as a new version.
-    pub async fn roll_back(&self, app: &str, id: &str, version: i64) -> Result<Version, ApiError> {
+    pub async fn roll_back(
+        &self,
+        app: &str,
+        id: &str,
+        version: i64,
+    ) -> Result<Published, ApiError> {
         let url = format!("{}/rollback", Self::draft_url(app, id));
-        self.json::<WireVersion>(self.with_json(Request::post(&url), &RollbackRequest { version }))
+        self.json::<Version>(self.with_json(Request::post(&url), &RollbackRequest { version }))
             .await?
             .try_into()
     }
 
-    /// Tickets users filed from the app, newest first; `status` narrows them.
-    pub async fn inbox(&self, app: &str, status: &str) -> Result<Vec<InboxTicket>, ApiError> {
+    /// Tickets users filed from the app, newest first; a `status` narrows them.
+    pub async fn inbox(
+        &self,
+        app: &str,
+        status: Option<TicketStatus>,
+    ) -> Result<Vec<InboxTicket>, ApiError> {
         let mut url = format!("/v1/apps/{}/inbox?limit=200", esc(app));
-        if !status.is_empty() {
-            url.push_str(&format!("&status={}", esc(status)));
+        if let Some(status) = status {
+            url.push_str(&format!("&status={}", status.as_str()));
         }
         self.json(self.get(&url)).await
     }
@@ -424,5 +336,73 @@ impl Api {
             .header("Content-Type", "application/json")
             .body(bundle_json.to_owned());
         self.json(request).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use waymark::guide::Kind;
+
+    fn version(guide: Option<serde_json::Value>) -> Version {
+        Version {
+            version: 2,
+            published_at: 5,
+            published_by: Some("agent".into()),
+            note: None,
+            guide,
+        }
+    }
+
+    #[test]
+    fn the_requests_the_editor_sends_keep_their_json() {
+        let body = |note: Option<&str>| {
+            serde_json::to_string(&PublishRequest {
+                note: note.map(str::to_owned),
+            })
+            .unwrap()
+        };
+        assert_eq!(body(None), "{}");
+        assert_eq!(body(Some("fix typo")), r#"{"note":"fix typo"}"#);
+        assert_eq!(
+            serde_json::to_string(&RollbackRequest { version: 3 }).unwrap(),
+            r#"{"version":3}"#
+        );
+    }
+
+    #[test]
+    fn a_published_version_has_its_guide_read_by_the_core() {
+        let guide = crate::model::blank_guide(Kind::Tour, "hello", "Hello");
+        let published =
+            Published::try_from(version(Some(serde_json::to_value(&guide).unwrap()))).unwrap();
+        assert_eq!(published.guide, Some(guide));
+        assert_eq!(
+            published.version,
+            version(None),
+            "the JSON guide is taken out"
+        );
+        assert_eq!(
+            Published::try_from(version(None)).unwrap().guide,
+            None,
+            "a version listed without its guide"
+        );
+        let Err(ApiError::Other(why)) = Published::try_from(version(Some(json!({"id": 1})))) else {
+            panic!("a guide the core cannot read is an error");
+        };
+        assert!(why.contains("cannot be read"), "{why}");
+    }
+
+    #[test]
+    fn an_inbox_ticket_reads_its_status_and_a_request_the_server_cannot_read() {
+        let t: InboxTicket = serde_json::from_value(json!({
+            "id": "wm-1", "status": "waiting", "last_error": "RT is down",
+            "reference": null, "reference_url": null, "helpdesk": null,
+            "created_at": 7, "delivered_at": null,
+            "attempts": 2, "user_id": null, "ticket": null,
+        }))
+        .unwrap();
+        assert_eq!(t.view.status, TicketStatus::Waiting);
+        assert_eq!(t.ticket, None);
     }
 }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use waymark::metrics::{Funnel, Insights, StuckSpot};
 use waymark::stuck::StuckSignal;
+use waymark::wire::Day;
 
 use crate::api::InsightsQuery;
 use crate::charts::Bucket;
@@ -22,8 +23,8 @@ pub const DEFAULT_DAYS: i64 = 30;
 pub fn default_query(today: i64) -> InsightsQuery {
     let (from, to) = days::last_days(today, DEFAULT_DAYS);
     InsightsQuery {
-        from: days::iso(from),
-        to: days::iso(to),
+        from: Day(from).to_string(),
+        to: Day(to).to_string(),
         ..InsightsQuery::default()
     }
 }
@@ -44,8 +45,9 @@ pub fn with_defaults(query: InsightsQuery, today: i64) -> InsightsQuery {
 
 /// The query's days, or what is wrong with them, in words for the date fields.
 pub fn range_of(query: &InsightsQuery) -> Result<(i64, i64), String> {
-    let from = days::parse_iso(&query.from).ok_or("Choose the first day.")?;
-    let to = days::parse_iso(&query.to).ok_or("Choose the last day.")?;
+    let day = |text: &str| Day::parse(text.trim()).ok().map(|d| d.0);
+    let from = day(&query.from).ok_or("Choose the first day.")?;
+    let to = day(&query.to).ok_or("Choose the last day.")?;
     if from > to {
         return Err("The first day is after the last day.".to_owned());
     }
@@ -213,7 +215,7 @@ mod tests {
 
     #[test]
     fn the_page_opens_on_the_last_thirty_days_and_checks_the_range() {
-        let today = days::parse_iso("2026-11-23").unwrap();
+        let today = Day::parse("2026-11-23").unwrap().0;
         let q = default_query(today);
         assert_eq!(
             (q.from.as_str(), q.to.as_str()),
@@ -322,7 +324,7 @@ mod tests {
 
     #[test]
     fn the_chart_is_described_in_words() {
-        let day = days::parse_iso("2026-11-03").unwrap();
+        let day = Day::parse("2026-11-03").unwrap().0;
         let b = |first, last, resolved, ticketed| Bucket {
             first,
             last,

@@ -204,13 +204,13 @@ pub fn guide_editor(p: &GuideEditorProps) -> Html {
                             }
                         }
                         match then_publish {
-                            Some(note) => api.publish(&app, &guide.id, &note).await.map(|v| {
-                                live_version.set(Some(v.version));
-                                live.set(v.guide.clone());
+                            Some(note) => api.publish(&app, &guide.id, &note).await.map(|p| {
+                                live_version.set(Some(p.version.version));
+                                live.set(p.guide.clone());
                                 revision.set(*revision + 1);
                                 format!(
                                     "Published version {} of “{}”. Users get it now.",
-                                    v.version, guide.title
+                                    p.version.version, guide.title
                                 )
                             }),
                             None => Ok(format!("Saved the draft of “{}”.", guide.title)),
@@ -233,9 +233,9 @@ pub fn guide_editor(p: &GuideEditorProps) -> Html {
     // A roll back refreshes the live version and the versions list.
     let after_publish = {
         let (live_version, revision, live) = (live_version.clone(), revision.clone(), live.clone());
-        move |version: crate::api::Version| {
-            live_version.set(Some(version.version));
-            live.set(version.guide);
+        move |published: crate::api::Published| {
+            live_version.set(Some(published.version.version));
+            live.set(published.guide);
             revision.set(*revision + 1);
         }
     };
@@ -367,8 +367,8 @@ pub fn guide_editor(p: &GuideEditorProps) -> Html {
                 html! {
                     <Versions api={p.api.clone()} app={p.app.clone()} guide_id={g.id.clone()} live_version={*live_version}
                         revision={*revision} on_error={p.on_error.clone()}
-                        on_published={ let (after, notice) = (after_publish.clone(), p.on_notice.clone()); Callback::from(move |v: crate::api::Version| {
-                            notice.emit(format!("Rolled back: version {} is live, with the content of an earlier version.", v.version));
+                        on_published={ let (after, notice) = (after_publish.clone(), p.on_notice.clone()); Callback::from(move |v: crate::api::Published| {
+                            notice.emit(format!("Rolled back: version {} is live, with the content of an earlier version.", v.version.version));
                             after(v)
                         }) }
                         on_load={ let (d, notice, tab) = (dispatch.clone(), p.on_notice.clone(), tab.clone()); Callback::from(move |g: Guide| {

@@ -4,8 +4,11 @@
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{Api, ApiError, InboxTicket};
+use crate::api::{Api, ApiError, InboxTicket, TicketStatus};
 use crate::format::{count, when};
+
+/// The subject shown for a ticket whose stored request the server cannot read.
+const UNREADABLE: &str = "(the request as filed cannot be read)";
 
 #[derive(Properties, PartialEq)]
 pub struct InboxProps {
@@ -15,24 +18,34 @@ pub struct InboxProps {
     pub on_error: Callback<ApiError>,
 }
 
-fn status_class(status: &str) -> &'static str {
+fn status_class(status: TicketStatus) -> &'static str {
     match status {
-        "delivered" => "ok",
-        "failed" => "bad",
-        _ => "wait",
+        TicketStatus::Delivered => "ok",
+        TicketStatus::Failed => "bad",
+        TicketStatus::Queued | TicketStatus::Waiting => "wait",
+    }
+}
+
+/// The filter's label for tickets in a status.
+fn status_label(status: TicketStatus) -> &'static str {
+    match status {
+        TicketStatus::Queued => "Queued",
+        TicketStatus::Waiting => "Waiting (help desk down)",
+        TicketStatus::Delivered => "Delivered",
+        TicketStatus::Failed => "Failed",
     }
 }
 
 #[function_component(Inbox)]
 pub fn inbox(p: &InboxProps) -> Html {
-    let status = use_state(String::new);
+    let status = use_state(|| None::<TicketStatus>);
     let reload = use_state(|| 0u32);
     let list = use_state(|| None::<Result<Vec<InboxTicket>, ApiError>>);
     let open = use_state(|| None::<String>);
     {
         let (api, app, list, status) = (p.api.clone(), p.app.clone(), list.clone(), status.clone());
-        use_effect_with((p.app.clone(), (*status).clone(), *reload), move |_| {
-            spawn_local(async move { list.set(Some(api.inbox(&app, &status).await)) });
+        use_effect_with((p.app.clone(), *status, *reload), move |_| {
+            spawn_local(async move { list.set(Some(api.inbox(&app, *status).await)) });
         });
     }
     let retry = |id: String| {
@@ -53,10 +66,10 @@ pub fn inbox(p: &InboxProps) -> Html {
     let filter = {
         let status = status.clone();
         Callback::from(move |e: Event| {
-            status.set(
-                e.target_unchecked_into::<web_sys::HtmlSelectElement>()
-                    .value(),
-            )
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            status.set(TicketStatus::parse(&value))
         })
     };
     let body = match &*list {
@@ -73,38 +86,42 @@ pub fn inbox(p: &InboxProps) -> Html {
                 <p class="count">{ count(tickets.len(), "ticket", "tickets") }</p>
                 <ul class="tickets">
                     { for tickets.iter().map(|t| {
-                        let expanded = open.as_deref() == Some(t.id.as_str());
+                        let (v, request) = (&t.view, t.ticket.as_ref());
+                        let expanded = open.as_deref() == Some(v.id.as_str());
                         let toggle = {
-                            let (open, id) = (open.clone(), t.id.clone());
+                            let (open, id) = (open.clone(), v.id.clone());
                             Callback::from(move |_| open.set(if expanded { None } else { Some(id.clone()) }))
                         };
-                        let where_ = [t.ticket.guide.clone(), t.ticket.step.clone()]
-                            .into_iter().flatten().collect::<Vec<_>>().join(" › ");
+                        let where_ = request
+                            .map(|r| [r.guide.clone(), r.step.clone()].into_iter().flatten().collect::<Vec<_>>().join(" › "))
+                            .unwrap_or_default();
                         html! {
                             <li class="ticket card">
                                 <button type="button" class="ticket-head" onclick={toggle} aria-expanded={expanded.to_string()}>
-                                    <span class={classes!("badge", status_class(&t.status))}>{ &t.status }</span>
-                                    <strong class="subject">{ &t.ticket.subject }</strong>
-                                    <span class="muted small">{ when(t.created_at) }</span>
+                                    <span class={classes!("badge", status_class(v.status))}>{ v.status.as_str() }</span>
+                                    <strong class="subject">{ request.map_or(UNREADABLE, |r| r.subject.as_str()) }</strong>
+                                    <span class="muted small">{ when(v.created_at) }</span>
                                 </button>
                                 <p class="muted small">
-                                    { t.id.clone() }
+                                    { v.id.clone() }
                                     if !where_.is_empty() { { " · from " }<code>{ where_ }</code> }
                                     if let Some(user) = &t.user_id { { format!(" · user {user}") } }
-                                    if let Some(r) = &t.reference {
-                                        { format!(" · {} ", t.helpdesk.clone().unwrap_or_else(|| "help desk".into())) }
-                                        if let Some(url) = &t.reference_url { <a href={url.clone()} target="_blank" rel="noopener">{ format!("#{r}") }</a> } else { { format!("#{r}") } }
+                                    if let Some(r) = &v.reference {
+                                        { format!(" · {} ", v.helpdesk.clone().unwrap_or_else(|| "help desk".into())) }
+                                        if let Some(url) = &v.reference_url { <a href={url.clone()} target="_blank" rel="noopener">{ format!("#{r}") }</a> } else { { format!("#{r}") } }
                                     }
                                 </p>
                                 if expanded {
                                     <div class="ticket-body">
-                                        if let Some(url) = &t.ticket.page_url { <p class="small">{ "Page: " }<code>{ url }</code></p> }
-                                        <pre class="description">{ &t.ticket.description }</pre>
-                                        if let Some(error) = &t.last_error {
+                                        if let Some(r) = request {
+                                            if let Some(url) = &r.page_url { <p class="small">{ "Page: " }<code>{ url }</code></p> }
+                                            <pre class="description">{ &r.description }</pre>
+                                        }
+                                        if let Some(error) = &v.last_error {
                                             <p class="error small">{ format!("Last delivery error (attempt {}): {error}", t.attempts) }</p>
                                         }
-                                        if t.status == "failed" {
-                                            <button type="button" class="small" onclick={retry(t.id.clone())}>{ "Retry delivery" }</button>
+                                        if v.status == TicketStatus::Failed {
+                                            <button type="button" class="small" onclick={retry(v.id.clone())}>{ "Retry delivery" }</button>
                                         }
                                     </div>
                                 }
@@ -122,8 +139,9 @@ pub fn inbox(p: &InboxProps) -> Html {
                 <div class="field">
                     <label for="inbox-status">{ "Show" }</label>
                     <select id="inbox-status" onchange={filter}>
-                        { for [("", "All tickets"), ("queued", "Queued"), ("delivered", "Delivered"), ("failed", "Failed")].iter().map(|(v, l)| html! {
-                            <option value={*v} selected={*status == *v}>{ *l }</option>
+                        <option value="" selected={status.is_none()}>{ "All tickets" }</option>
+                        { for TicketStatus::ALL.into_iter().map(|s| html! {
+                            <option value={s.as_str()} selected={*status == Some(s)}>{ status_label(s) }</option>
                         }) }
                     </select>
                 </div>

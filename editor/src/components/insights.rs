@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use waymark::metrics::Insights;
+use waymark::wire::Day;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -146,8 +147,8 @@ pub fn insights_page(p: &InsightsPageProps) -> Html {
             let today = days::day_of_ms(js_sys::Date::now());
             let (from, to) = days::last_days(today, n);
             query.set(InsightsQuery {
-                from: days::iso(from),
-                to: days::iso(to),
+                from: Day(from).to_string(),
+                to: Day(to).to_string(),
                 ..(*query).clone()
             });
         })

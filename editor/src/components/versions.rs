@@ -6,7 +6,7 @@ use waymark::guide::Guide;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{Api, ApiError, Version};
+use crate::api::{Api, ApiError, Published, Version};
 use crate::format::when;
 
 #[derive(Properties, PartialEq)]
@@ -18,7 +18,7 @@ pub struct VersionsProps {
     /// Changes whenever a version was published, so the list is read again.
     pub revision: u32,
     /// A version was published by rolling back.
-    pub on_published: Callback<Version>,
+    pub on_published: Callback<Published>,
     /// The agent wants an old version's content in the draft.
     pub on_load: Callback<Guide>,
     pub on_error: Callback<ApiError>,
@@ -76,7 +76,7 @@ pub fn versions(p: &VersionsProps) -> Html {
             busy.set(Some(version));
             spawn_local(async move {
                 match api.version(&app, &id, version).await {
-                    Ok(Version { guide: Some(g), .. }) => on_load.emit(g),
+                    Ok(Published { guide: Some(g), .. }) => on_load.emit(g),
                     Ok(_) => on_error.emit(ApiError::Other("that version has no content".into())),
                     Err(e) => on_error.emit(e),
                 }
